@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { appIdFromBucket, encodePolicy, objectResource, oneObjectPolicy } from "../../src/cos/policy";
+import { PresignError } from "../../src/errors";
+import { bucket, nastyString, region } from "./arbitraries";
+
+const NASTY_KEYS = [
+  "dir/文件 (1)+x.pdf",
+  'say "hi".txt',
+  "a]b",
+  "a}b{",
+  "back\\slash",
+  "emoji 😀👨‍👩‍👧.png",
+  "line\nbreak",
+  "tab\tand\u0000nul",
+  "%2F%20",
+  "\u2028\u2029",
+];
+
+function configErrorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof PresignError ? error.code : "not a PresignError";
+  }
+  return undefined;
+}
+
+describe("oneObjectPolicy", () => {
+  it("grants the actions on exactly one resource, the raw key", () => {
+    for (const key of NASTY_KEYS) {
+      const policy = oneObjectPolicy({ bucket: "examplebucket-1250000000", region: "ap-guangzhou", key }, [
+        "GetObject",
+      ]);
+      expect(policy.statement).toHaveLength(1);
+      expect(policy.statement[0].resource).toEqual([
+        `qcs::cos:ap-guangzhou:uid/1250000000:examplebucket-1250000000/${key}`,
+      ]);
+      expect(policy.statement[0].action).toEqual(["name/cos:GetObject"]);
+      expect(policy.statement[0].effect).toBe("allow");
+      expect(policy).not.toHaveProperty("statement.0.principal");
+    }
+  });
+
+  it("survives JSON and URL encoding unchanged, for nasty and arbitrary keys", () => {
+    const check = (bucketName: string, regionName: string, key: string) => {
+      const policy = oneObjectPolicy({ bucket: bucketName, region: regionName, key }, ["GetObject", "HeadObject"]);
+      const decoded = JSON.parse(decodeURIComponent(encodePolicy(policy)));
+      expect(decoded).toEqual(policy);
+      expect(decoded.statement).toHaveLength(1);
+      expect(decoded.statement[0].resource).toEqual([objectResource({ bucket: bucketName, region: regionName, key })]);
+      expect(decoded.statement[0].resource[0].endsWith(`:${bucketName}/${key}`)).toBe(true);
+    };
+    for (const key of NASTY_KEYS) check("examplebucket-1250000000", "ap-beijing", key);
+    fc.assert(fc.property(bucket, region, nastyString(40), check), { numRuns: 1000 });
+  });
+
+  it("encodes the JSON exactly once", () => {
+    const encoded = encodePolicy(oneObjectPolicy({ bucket: "b-1250000000", region: "r", key: "文" }, ["GetObject"]));
+    expect(encoded).not.toMatch(/%25/);
+    expect(encoded).toContain("%E6%96%87");
+  });
+});
+
+describe("appIdFromBucket", () => {
+  it("reads the numeric suffix", () => {
+    expect(appIdFromBucket("examplebucket-1250000000")).toBe("1250000000");
+    expect(appIdFromBucket("my-bucket-2-1250000000")).toBe("1250000000");
+  });
+
+  it("throws ConfigError for a bucket without -<appid>", () => {
+    for (const name of ["examplebucket", "examplebucket-", "examplebucket-abc", "-1250000000", "Example-1250000000"]) {
+      expect(
+        configErrorCode(() => appIdFromBucket(name)),
+        name,
+      ).toBe("ConfigError");
+      expect(
+        configErrorCode(() => oneObjectPolicy({ bucket: name, region: "ap-guangzhou", key: "k" }, ["GetObject"])),
+      ).toBe("ConfigError");
+    }
+  });
+});
