@@ -1,0 +1,105 @@
+/**
+ * The credential source: a temporary key that can read exactly one object, from the warm-instance cache when one
+ * there still covers the request, else from STS (one call per object even under concurrent requests).
+ */
+
+import { type CosAction, encodePolicy, oneObjectPolicy } from "../cos/policy";
+import type { TemporaryCredential } from "../credential";
+import { PresignError } from "../errors";
+import { SingleFlightLruCache } from "./cache";
+import { createStsCaller } from "./client";
+import type { StsSettings } from "./settings";
+
+export type { StsSettings } from "./settings";
+export { parseStsSettings } from "./settings";
+
+export interface CredentialRequest {
+  bucket: string;
+  region: string;
+  key: string;
+  actions: readonly CosAction[];
+  /** the credential must stay valid until at least this Unix second */
+  validUntil: number;
+}
+
+export interface CredentialResult {
+  credential: TemporaryCredential;
+  cacheHit: boolean;
+  /** STS RequestId when this request caused (or shared) an STS call */
+  stsRequestId?: string;
+}
+
+export interface CredentialSource {
+  get(request: CredentialRequest): Promise<CredentialResult>;
+}
+
+export interface CredentialSourceOptions {
+  /** Wall clock, ms. */
+  now?: () => number;
+  maxEntries?: number;
+  /** Where the execution role's keys are read from at each STS call; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Backoff jitter, [0, 1). */
+  random?: () => number;
+}
+
+/** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
+export const SAFETY_MARGIN_SECONDS = 60;
+export const DEFAULT_MAX_ENTRIES = 1000;
+
+/** Fixed order, no duplicates: the same set of actions must give the same cache key and the same policy. */
+const ACTION_ORDER: readonly CosAction[] = ["GetObject", "HeadObject"];
+
+function normalizeActions(actions: readonly CosAction[]): CosAction[] {
+  for (const action of actions) {
+    if (!ACTION_ORDER.includes(action)) {
+      throw new PresignError("InternalError", `unsupported COS action ${JSON.stringify(action)}`);
+    }
+  }
+  const normalized = ACTION_ORDER.filter((action) => actions.includes(action));
+  if (normalized.length === 0) throw new PresignError("InternalError", "a credential needs at least one COS action");
+  return normalized;
+}
+
+export function createCredentialSource(settings: StsSettings, options: CredentialSourceOptions = {}): CredentialSource {
+  const now = options.now ?? Date.now;
+  const cache = new SingleFlightLruCache<TemporaryCredential>({
+    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    now: () => Math.floor(now() / 1000),
+  });
+  // Built lazily inside: creating a source loads nothing.
+  const sts = createStsCaller(settings, {
+    env: options.env ?? process.env,
+    now,
+    random: options.random ?? Math.random,
+  });
+
+  return {
+    async get(request) {
+      if (!Number.isFinite(request.validUntil)) {
+        throw new PresignError("InternalError", "validUntil must be a Unix time in seconds");
+      }
+      const actions = normalizeActions(request.actions);
+      const ref = { bucket: request.bucket, region: request.region, key: request.key };
+      // Built before the cache lookup so a bad bucket name fails here, not inside a shared STS call.
+      const policy = encodePolicy(oneObjectPolicy(ref, actions));
+      const cacheKey = JSON.stringify([ref.region, ref.bucket, ref.key, actions]);
+
+      // A URL asked to outlive what any fresh credential gives is clamped by the caller to credential.expiresAt.
+      // For those, a cached credential no more than one margin older than a fresh one is as good, and without this
+      // every such request would go to STS.
+      const nowSeconds = Math.floor(now() / 1000);
+      const requiredUntil = Math.min(
+        request.validUntil + SAFETY_MARGIN_SECONDS,
+        nowSeconds + settings.durationSeconds - SAFETY_MARGIN_SECONDS,
+      );
+
+      const found = await cache.get(cacheKey, requiredUntil, async () => {
+        const credential = await sts.issue(policy);
+        return { value: credential, expiresAt: credential.expiresAt };
+      });
+      if (found.source === "hit") return { credential: found.value, cacheHit: true };
+      return { credential: found.value, cacheHit: false, stsRequestId: found.value.requestId };
+    },
+  };
+}

@@ -1,0 +1,244 @@
+/**
+ * STS configuration: environment → frozen, validated settings. Pure: no I/O, no clock, and the problems it
+ * reports name variables but never repeat a value (a misplaced secret must not reach a log through them).
+ */
+
+export type StsMode = "AssumeRole" | "GetFederationToken";
+
+export interface StsSettings {
+  readonly mode: StsMode;
+  readonly roleArn?: string;
+  /** Absent in AssumeRole mode: the SCF execution role's keys are read from the environment at each call. */
+  readonly permanentKey?: { readonly secretId: string; readonly secretKey: string };
+  /** `host[:port]`, as the SDK's `httpProfile.endpoint` wants it. */
+  readonly endpoint: string;
+  readonly protocol: "https://" | "http://";
+  readonly region: string;
+  readonly durationSeconds: number;
+  /** One STS attempt. */
+  readonly requestTimeoutMs: number;
+  /** All attempts and the waits between them. */
+  readonly deadlineMs: number;
+  readonly maxAttempts: number;
+  /** `RoleSessionName` (AssumeRole) or `Name` (GetFederationToken), already valid for that API. */
+  readonly sessionName: string;
+}
+
+export const STS_DEFAULTS = {
+  endpoint: "sts.tencentcloudapi.com",
+  durationSeconds: 1800,
+  requestTimeoutMs: 2000,
+  deadlineMs: 5000,
+  maxAttempts: 3,
+  sessionName: "cos-presign",
+} as const;
+
+/**
+ * Duration bounds per API. The upper bounds are Tencent's: AssumeRole 43200; GetFederationToken 7200 for a root
+ * account and 129600 for a sub-account. We cannot tell which kind of key we hold, so GetFederationToken is held to
+ * 7200, the value that works for both. Tencent documents no minimum; 900 is ours: a credential is reused only while
+ * it outlives the URL by a margin, so very short ones would send nearly every request to STS (600 calls/s limit).
+ */
+export const DURATION_LIMITS: Readonly<Record<StsMode, { readonly min: number; readonly max: number }>> = {
+  AssumeRole: { min: 900, max: 43200 },
+  GetFederationToken: { min: 900, max: 7200 },
+};
+
+const TIMEOUT_LIMITS = { min: 50, max: 30_000 } as const;
+const DEADLINE_MAX_MS = 60_000;
+const ATTEMPT_LIMITS = { min: 1, max: 5 } as const;
+
+/** `qcs::cam::uin/<uin>:role/<id>`, `…:roleName/<name>` and the service-role forms under `role/`. */
+const ROLE_ARN = /^qcs::cam::uin\/\d+:role(?:Name)?\/\S+$/;
+const REGION = /^[a-z]+(?:-[a-z0-9]+)+$/;
+const WHOLE_NUMBER = /^\d+$/;
+/** RFC 1123 host names and dotted IPv4; IPv6 only as the bracketed loopback. */
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+
+/**
+ * `RoleSessionName` must match `[\w+=,.@_-]{2,128}` (AssumeRole docs). Anything else becomes `-`; a name that ends
+ * up too short falls back to the default.
+ */
+export function roleSessionName(name: string | undefined): string {
+  const cleaned = (name ?? "").replace(/[^\w+=,.@-]/g, "-").slice(0, 128);
+  return cleaned.length >= 2 ? cleaned : STS_DEFAULTS.sessionName;
+}
+
+/**
+ * GetFederationToken's `Name` is documented only as "letters". Tencent's own STS helper sends `cos-sts-nodejs`, so
+ * letters and hyphens are known to pass; we keep to those, and to 32 characters (no documented maximum; 32 is
+ * AWS's for the same parameter), rather than discover a rejection in production.
+ */
+export function federationName(name: string | undefined): string {
+  const cleaned = (name ?? "")
+    .replace(/[^A-Za-z-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 32)
+    .replace(/-+$/, "");
+  return cleaned.length >= 2 ? cleaned : STS_DEFAULTS.sessionName;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** `host[:port]` (https), `https://host[:port]`, or `http://<loopback>:port` for tests and local runs. */
+function parseEndpoint(raw: string): { endpoint: string; protocol: "https://" | "http://" } | string {
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
+  let url: URL;
+  try {
+    url = new URL(hasScheme ? raw : `https://${raw}`);
+  } catch {
+    return "STS_ENDPOINT must be a host name such as sts.tencentcloudapi.com, optionally with :port or https://";
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return "STS_ENDPOINT must use https:// (or http:// for a loopback test server)";
+  }
+  if (url.username !== "" || url.password !== "" || (url.pathname !== "/" && url.pathname !== "") || url.search) {
+    return "STS_ENDPOINT must be only a host and optional port, without credentials, path or query";
+  }
+  const hostname = url.hostname;
+  if (hostname !== "[::1]" && !HOST_NAME.test(hostname)) {
+    return "STS_ENDPOINT has an invalid host name";
+  }
+  if (url.protocol === "http:" && !isLoopback(hostname)) {
+    // Plain HTTP would expose the signed request and the returned keys; only a local fake may use it.
+    return "STS_ENDPOINT may use http:// only for a loopback host (127.x.x.x, localhost, [::1]); use https://";
+  }
+  return { endpoint: url.host, protocol: url.protocol === "http:" ? "http://" : "https://" };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+}
+
+function wholeNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+  unit: string,
+): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return fallback;
+  const value = WHOLE_NUMBER.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+export function parseStsSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: { region?: string; functionName?: string },
+): { settings?: StsSettings; problems: string[] } {
+  const problems: string[] = [];
+
+  const roleArn = nonEmpty(env.STS_ROLE_ARN);
+  // Secrets are not trimmed (a key is what it is), only checked for presence.
+  const secretId = env.STS_SECRET_ID === "" ? undefined : env.STS_SECRET_ID;
+  const secretKey = env.STS_SECRET_KEY === "" ? undefined : env.STS_SECRET_KEY;
+
+  if (secretId !== undefined && secretKey === undefined) {
+    problems.push("STS_SECRET_ID is set but STS_SECRET_KEY is not: set both or neither");
+  } else if (secretKey !== undefined && secretId === undefined) {
+    problems.push("STS_SECRET_KEY is set but STS_SECRET_ID is not: set both or neither");
+  }
+  const permanentKey = secretId !== undefined && secretKey !== undefined ? { secretId, secretKey } : undefined;
+
+  let mode: StsMode | undefined;
+  if (roleArn !== undefined) {
+    mode = "AssumeRole";
+    if (!ROLE_ARN.test(roleArn)) {
+      problems.push("STS_ROLE_ARN must be a CAM role ARN such as qcs::cam::uin/100000000001:roleName/cos-presign-read");
+    }
+  } else if (permanentKey !== undefined) {
+    mode = "GetFederationToken";
+  } else if (secretId === undefined && secretKey === undefined) {
+    problems.push(
+      "no STS credentials configured: set STS_ROLE_ARN (AssumeRole, with the execution role's keys or " +
+        "STS_SECRET_ID/STS_SECRET_KEY), or STS_SECRET_ID and STS_SECRET_KEY (GetFederationToken, permanent keys)",
+    );
+  }
+
+  let endpoint: string = STS_DEFAULTS.endpoint;
+  let protocol: "https://" | "http://" = "https://";
+  const rawEndpoint = nonEmpty(env.STS_ENDPOINT);
+  if (rawEndpoint !== undefined) {
+    const parsed = parseEndpoint(rawEndpoint);
+    if (typeof parsed === "string") problems.push(parsed);
+    else ({ endpoint, protocol } = parsed);
+  }
+
+  const region = nonEmpty(env.STS_REGION) ?? nonEmpty(defaults.region) ?? nonEmpty(env.COS_REGION);
+  if (region === undefined) {
+    problems.push("STS_REGION (or COS_REGION) must be set to a region such as ap-guangzhou");
+  } else if (!REGION.test(region)) {
+    problems.push("STS_REGION (or COS_REGION) must be a region name such as ap-guangzhou");
+  }
+
+  // Without a mode there is no API to hold it to yet; check the widest range so only real mistakes show.
+  const limits = DURATION_LIMITS[mode ?? "AssumeRole"];
+  const durationSeconds = wholeNumber(
+    env,
+    "STS_DURATION_SECONDS",
+    STS_DEFAULTS.durationSeconds,
+    limits.min,
+    limits.max,
+    problems,
+    mode === undefined ? "seconds" : `seconds (${mode})`,
+  );
+  const requestTimeoutMs = wholeNumber(
+    env,
+    "STS_TIMEOUT_MS",
+    STS_DEFAULTS.requestTimeoutMs,
+    TIMEOUT_LIMITS.min,
+    TIMEOUT_LIMITS.max,
+    problems,
+    "milliseconds",
+  );
+  const deadlineMs = wholeNumber(
+    env,
+    "STS_DEADLINE_MS",
+    Math.max(STS_DEFAULTS.deadlineMs, requestTimeoutMs),
+    TIMEOUT_LIMITS.min,
+    DEADLINE_MAX_MS,
+    problems,
+    "milliseconds",
+  );
+  if (deadlineMs < requestTimeoutMs) {
+    problems.push("STS_DEADLINE_MS must be at least STS_TIMEOUT_MS: the deadline covers every attempt");
+  }
+  const maxAttempts = wholeNumber(
+    env,
+    "STS_MAX_ATTEMPTS",
+    STS_DEFAULTS.maxAttempts,
+    ATTEMPT_LIMITS.min,
+    ATTEMPT_LIMITS.max,
+    problems,
+    "attempts",
+  );
+
+  if (problems.length > 0 || mode === undefined || region === undefined) return { problems };
+
+  const functionName = nonEmpty(defaults.functionName) ?? nonEmpty(env.SCF_FUNCTIONNAME);
+  const settings: StsSettings = Object.freeze({
+    mode,
+    ...(mode === "AssumeRole" && roleArn !== undefined ? { roleArn } : {}),
+    ...(permanentKey !== undefined ? { permanentKey: Object.freeze(permanentKey) } : {}),
+    endpoint,
+    protocol,
+    region,
+    durationSeconds,
+    requestTimeoutMs,
+    deadlineMs,
+    maxAttempts,
+    sessionName: mode === "AssumeRole" ? roleSessionName(functionName) : federationName(functionName),
+  });
+  return { settings, problems };
+}
