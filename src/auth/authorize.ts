@@ -1,0 +1,123 @@
+import { PresignError } from "../errors";
+import { verifyBearerToken } from "./jwt";
+import { verifyLink } from "./link";
+import { keyAllowedByPrefixes } from "./prefixes";
+import type { AuthSettings } from "./settings";
+
+/** What the request carries, already parsed by the HTTP layer. Header names lower-case. */
+export interface AuthRequest {
+  readonly trigger: "http" | "direct";
+  readonly key: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly params: {
+    readonly exp?: string;
+    readonly sig?: string;
+    readonly filename?: string;
+    readonly disposition?: string;
+    readonly versionId?: string;
+    readonly trafficLimit?: string;
+    /** COS URL lifetime in seconds; signed as part of a link, like the options above. */
+    readonly expires?: string;
+  };
+}
+
+export interface AuthGrant {
+  readonly via: "none" | "link" | "jwt" | "direct";
+  /** further prefix limit from a JWT claim; undefined = no extra limit */
+  readonly prefixes?: readonly string[];
+  /** subject for the log line (jwt sub), never a secret */
+  readonly subject?: string;
+}
+
+/** RFC 6750 §3 challenge, sent as `www-authenticate`: lower-case like every header the HTTP layer writes. */
+const REALM = 'Bearer realm="cos-presign"';
+const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
+
+/**
+ * Decides who is asking. Resolves with a grant, or throws PresignError: Unauthorized (401) when no configured
+ * mode accepts the request, AccessDenied (403) when a valid token does not cover the key,
+ * CredentialServiceUnavailable (503) when the JWKS cannot be fetched, ConfigError for settings that did not
+ * come from `parseAuthSettings`. ALLOWED_PREFIXES is the caller's to apply, whatever the grant.
+ *
+ * Only the modes whose credentials the request carries are tried, cheapest first (link: one HMAC; jwt: maybe
+ * a key set fetch). When all fail, the answer names every failed check, so a link with a bad `sig` hears
+ * about the sig and a bad token about the token.
+ */
+export async function authorize(settings: AuthSettings, request: AuthRequest, now: number): Promise<AuthGrant> {
+  // A direct invocation already passed CAM (scf:InvokeFunction); there is no HTTP credential to look at.
+  if (request.trigger === "direct") {
+    return { via: "direct" };
+  }
+  if (settings.modes.length === 0) {
+    throw new PresignError("ConfigError", "AUTH_MODE names no mode");
+  }
+  // `none` accepts everything; a token's narrower cos_prefixes must not make a request fail that `none`
+  // lets through, so credentials are not even looked at.
+  if (settings.modes.includes("none")) {
+    return { via: "none" };
+  }
+  const useLink = settings.modes.includes("link");
+  const useJwt = settings.modes.includes("jwt");
+  if (useLink && settings.link === undefined) {
+    throw new PresignError("ConfigError", "AUTH_MODE includes link but LINK_SECRET is not set");
+  }
+  if (useJwt && settings.jwt === undefined) {
+    throw new PresignError("ConfigError", "AUTH_MODE includes jwt but its settings (JWT_*) are missing");
+  }
+
+  const failures: string[] = [];
+  let tokenGiven = false;
+
+  const { params } = request;
+  if (settings.link !== undefined && useLink && (params.sig !== undefined || params.exp !== undefined)) {
+    const reason = verifyLink(settings.link.secrets, request.key, params, now);
+    if (reason === undefined) {
+      return { via: "link" };
+    }
+    failures.push(reason);
+  }
+
+  const authorization = request.headers.authorization;
+  if (settings.jwt !== undefined && useJwt && authorization !== undefined) {
+    const token = BEARER.exec(authorization)?.[1];
+    if (token === undefined) {
+      failures.push(
+        /^\s*bearer\s*$/i.test(authorization)
+          ? "Authorization: Bearer carries no token"
+          : "Authorization header is not a Bearer token",
+      );
+    } else {
+      tokenGiven = true;
+      const check = await verifyBearerToken(settings.jwt, token, now);
+      if (check.ok) {
+        if (check.prefixes !== undefined && !keyAllowedByPrefixes(request.key, check.prefixes)) {
+          throw new PresignError("AccessDenied", "the token's cos_prefixes do not cover this key", {
+            headers: { "www-authenticate": `${REALM}, error="insufficient_scope"` },
+          });
+        }
+        return {
+          via: "jwt",
+          ...(check.prefixes === undefined ? {} : { prefixes: check.prefixes }),
+          ...(check.subject === undefined ? {} : { subject: check.subject }),
+        };
+      }
+      failures.push(check.reason);
+    }
+  }
+
+  const message = failures.length > 0 ? failures.join("; ") : noCredentials(useLink, useJwt);
+  throw new PresignError(
+    "Unauthorized",
+    message,
+    useJwt ? { headers: { "www-authenticate": tokenGiven ? `${REALM}, error="invalid_token"` : REALM } } : {},
+  );
+}
+
+function noCredentials(useLink: boolean, useJwt: boolean): string {
+  if (useLink && useJwt) {
+    return "no credentials: send a signed link (exp, sig) or Authorization: Bearer";
+  }
+  return useLink
+    ? "no credentials: send a signed link (exp, sig)"
+    : "no credentials: send Authorization: Bearer <token>";
+}

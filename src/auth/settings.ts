@@ -1,0 +1,197 @@
+export type AuthMode = "none" | "link" | "jwt";
+
+export interface AuthSettings {
+  readonly modes: readonly AuthMode[];
+  readonly link?: { readonly secrets: readonly string[] /* current first */ };
+  readonly jwt?: {
+    readonly secret?: string;
+    readonly jwksUrl?: string;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly clockToleranceSeconds: number;
+  };
+}
+
+const MODES: readonly AuthMode[] = ["none", "link", "jwt"];
+
+/**
+ * Both HMAC secrets (LINK_SECRET*, JWT_SECRET) must be at least 32 bytes. A link or a token carries the
+ * message and its MAC in the clear, so anyone holding one can guess secrets offline as fast as they can
+ * compute HMAC-SHA256; only a secret with about as many bits as the hash output (RFC 2104 §3, RFC 7518 §3.2)
+ * puts that out of reach. 32 random bytes in base64 (`openssl rand -base64 32`) are 44 characters.
+ */
+export const MIN_SECRET_BYTES = 32;
+
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+/** Beyond five minutes a "tolerance" stops covering clock skew and starts extending every token's life. */
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
+const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
+
+/**
+ * Reads the auth part of the environment and reports every problem at once. `settings` is present only when
+ * `problems` is empty. Problems name variables, never their values: a misplaced secret must not reach a log.
+ */
+export function parseAuthSettings(env: Readonly<Record<string, string | undefined>>): {
+  settings?: AuthSettings;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const modes = parseModes(env.AUTH_MODE, problems);
+
+  let link: AuthSettings["link"];
+  if (modes.includes("link")) {
+    link = parseLink(env, problems);
+  }
+  let jwt: AuthSettings["jwt"];
+  if (modes.includes("jwt")) {
+    jwt = parseJwt(env, problems);
+  }
+
+  if (problems.length > 0 || modes.length === 0) {
+    return { problems };
+  }
+  const settings: AuthSettings = Object.freeze({
+    modes: Object.freeze(modes),
+    ...(link === undefined ? {} : { link }),
+    ...(jwt === undefined ? {} : { jwt }),
+  });
+  return { settings, problems };
+}
+
+/** An unset variable and an empty one mean the same: deployment tools often write `NAME=` for "not set". */
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function parseModes(raw: string | undefined, problems: string[]): AuthMode[] {
+  const value = present(raw);
+  if (value === undefined) {
+    // No silent default: an unset AUTH_MODE must not quietly mean "anyone may read".
+    problems.push('AUTH_MODE is not set: set it to one or more of "none", "link", "jwt", comma-separated');
+    return [];
+  }
+  const modes: AuthMode[] = [];
+  for (const item of value.split(",")) {
+    const name = item.trim().toLowerCase();
+    if (name === "") {
+      continue; // "link," is a harmless trailing comma, not a mode.
+    }
+    const mode = MODES.find((candidate) => candidate === name);
+    if (mode === undefined) {
+      problems.push(`AUTH_MODE: unknown mode ${JSON.stringify(name.slice(0, 40))}; use "none", "link" or "jwt"`);
+    } else if (!modes.includes(mode)) {
+      modes.push(mode);
+    }
+  }
+  if (modes.length === 0 && problems.length === 0) {
+    problems.push('AUTH_MODE names no mode: set it to one or more of "none", "link", "jwt", comma-separated');
+  }
+  return modes;
+}
+
+function checkSecretLength(name: string, secret: string, problems: string[]): void {
+  if (Buffer.byteLength(secret, "utf8") < MIN_SECRET_BYTES) {
+    problems.push(
+      `${name} is shorter than ${MIN_SECRET_BYTES} bytes; use a random one, e.g. \`openssl rand -base64 32\``,
+    );
+  }
+}
+
+function parseLink(env: Readonly<Record<string, string | undefined>>, problems: string[]): AuthSettings["link"] {
+  const current = present(env.LINK_SECRET);
+  const previous = present(env.LINK_SECRET_PREVIOUS);
+  if (current === undefined) {
+    problems.push(
+      previous === undefined
+        ? "AUTH_MODE includes link but LINK_SECRET is not set"
+        : "AUTH_MODE includes link but LINK_SECRET is not set (LINK_SECRET_PREVIOUS alone does not sign anything)",
+    );
+    return undefined;
+  }
+  checkSecretLength("LINK_SECRET", current, problems);
+  const secrets = [current];
+  if (previous !== undefined) {
+    checkSecretLength("LINK_SECRET_PREVIOUS", previous, problems);
+    if (previous !== current) {
+      secrets.push(previous);
+    }
+  }
+  return Object.freeze({ secrets: Object.freeze(secrets) });
+}
+
+function parseJwt(env: Readonly<Record<string, string | undefined>>, problems: string[]): AuthSettings["jwt"] {
+  const secret = present(env.JWT_SECRET);
+  const jwksUrl = present(env.JWT_JWKS_URL);
+  const issuer = present(env.JWT_ISSUER);
+  const audience = present(env.JWT_AUDIENCE);
+  const before = problems.length;
+
+  if (secret === undefined && jwksUrl === undefined) {
+    problems.push("AUTH_MODE includes jwt but neither JWT_SECRET (HS256) nor JWT_JWKS_URL is set");
+  } else if (secret !== undefined && jwksUrl !== undefined) {
+    // Accepting both would let an HS256 token in where the operator believes only the identity provider's
+    // keys count; one verifier per deployment keeps "who can mint a token" a single answer.
+    problems.push("set only one of JWT_SECRET and JWT_JWKS_URL, not both");
+  }
+  if (secret !== undefined) {
+    checkSecretLength("JWT_SECRET", secret, problems);
+  }
+  if (jwksUrl !== undefined) {
+    checkJwksUrl(jwksUrl, problems);
+  }
+  if (issuer === undefined) {
+    problems.push("AUTH_MODE includes jwt but JWT_ISSUER is not set (the expected `iss` claim)");
+  }
+  if (audience === undefined) {
+    problems.push("AUTH_MODE includes jwt but JWT_AUDIENCE is not set (the expected `aud` claim)");
+  }
+  const clockToleranceSeconds = parseTolerance(env.JWT_CLOCK_TOLERANCE_SECONDS, problems);
+
+  if (problems.length > before || issuer === undefined || audience === undefined) {
+    return undefined;
+  }
+  return Object.freeze({
+    ...(secret === undefined ? {} : { secret }),
+    ...(jwksUrl === undefined ? {} : { jwksUrl }),
+    issuer,
+    audience,
+    clockToleranceSeconds,
+  });
+}
+
+function checkJwksUrl(raw: string, problems: string[]): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push("JWT_JWKS_URL is not an absolute URL");
+    return;
+  }
+  if (url.protocol === "https:") {
+    return;
+  }
+  if (url.protocol === "http:" && isLoopback(url.hostname)) {
+    return; // Plain http only where nothing can sit on the wire: local tests and sidecars.
+  }
+  problems.push("JWT_JWKS_URL must use https:// (http:// is accepted only for loopback hosts)");
+}
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
+function parseTolerance(raw: string | undefined, problems: string[]): number {
+  const value = present(raw);
+  if (value === undefined) {
+    return DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  }
+  const seconds = /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!(seconds >= 0 && seconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    problems.push(
+      `JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`,
+    );
+    return DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  }
+  return seconds;
+}
