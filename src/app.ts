@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { type Config, type Env, loadConfig } from "./config";
+import { handleDirect, isDirectEvent } from "./direct";
+import { PresignError } from "./errors";
+import { handleHttp } from "./http/contract";
+import { asPresignError, errorBody } from "./http/respond";
+import { fromScfEvent, isHttpEvent, type ScfHttpResponse, toScfResponse, triggerOf } from "./http/scf";
+import { clipKey, type Logger, type LogRecord, stdoutLogger } from "./log";
+import { type CredentialSource, createCredentialSource } from "./sts";
+import type { StsSettings } from "./sts/settings";
+
+/** The parts of SCF's `context` the function reads. */
+export interface ScfContext {
+  readonly request_id?: string;
+}
+
+export interface AppOptions {
+  readonly env?: Env;
+  /** Unix milliseconds. */
+  readonly now?: () => number;
+  readonly log?: Logger;
+  readonly credentialSource?: (settings: StsSettings) => CredentialSource;
+}
+
+interface Runtime {
+  readonly config: Config;
+  readonly credentials: CredentialSource;
+}
+
+export type Handler = (event: unknown, context?: ScfContext) => Promise<unknown>;
+
+function requestIdOf(event: unknown, context: ScfContext | undefined): string {
+  if (typeof context?.request_id === "string" && context.request_id !== "") return context.request_id;
+  if (isHttpEvent(event)) {
+    const headers = fromScfEvent(event).headers;
+    const fromGateway = headers["x-api-requestid"];
+    if (fromGateway !== undefined && /^[\w-]{1,128}$/.test(fromGateway)) return fromGateway;
+  }
+  return randomUUID();
+}
+
+/**
+ * Builds `main_handler`. Nothing is read or constructed until the first invocation: configuration is
+ * checked then (a bad one answers every request with ConfigError instead of crash-looping the instance),
+ * and the credential source with its warm-instance cache lives as long as the instance does.
+ */
+export function createHandler(options: AppOptions = {}): Handler {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? stdoutLogger;
+  let runtime: Runtime | undefined;
+  let problems: readonly string[] | undefined;
+
+  const getRuntime = (): Runtime => {
+    if (runtime !== undefined) return runtime;
+    if (problems === undefined) {
+      const loaded = loadConfig(options.env ?? process.env);
+      if ("config" in loaded) {
+        const make = options.credentialSource ?? ((settings: StsSettings) => createCredentialSource(settings, { now }));
+        runtime = { config: loaded.config, credentials: make(loaded.config.sts) };
+        return runtime;
+      }
+      problems = loaded.problems;
+    }
+    throw new PresignError("ConfigError", `the function is misconfigured: ${problems.join("; ")}`, {
+      detail: { problems: problems.join("; ") },
+    });
+  };
+  const deps = { runtime: getRuntime, now };
+
+  return async function main_handler(event, context) {
+    const started = performance.now();
+    const requestId = requestIdOf(event, context);
+    const finish = (record: Omit<LogRecord, "requestId" | "durationMs">) => {
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      try {
+        log({ requestId, ...record, ...(record.key === undefined ? {} : { key: clipKey(record.key) }), durationMs });
+      } catch {
+        // A broken log sink must not turn a good answer into a failed invocation.
+      }
+    };
+    try {
+      if (isHttpEvent(event)) {
+        const outcome = await handleHttp(fromScfEvent(event), deps, requestId);
+        finish({
+          trigger: triggerOf(event),
+          code: outcome.error?.code ?? "OK",
+          status: outcome.response.status,
+          ...outcomeFields(outcome.key, outcome.presigned, outcome.error),
+          ...(outcome.auth === undefined ? {} : { auth: outcome.auth }),
+        });
+        return toScfResponse(outcome.response) satisfies ScfHttpResponse;
+      }
+      if (isDirectEvent(event)) {
+        const outcome = await handleDirect(event, deps, requestId);
+        finish({
+          trigger: outcome.kind,
+          code: outcome.error?.code ?? "OK",
+          status: outcome.error?.status ?? 200,
+          ...outcomeFields(outcome.key, outcome.presigned, outcome.error),
+          ...(outcome.keys === undefined ? {} : { keys: outcome.keys, succeeded: outcome.succeeded ?? 0 }),
+        });
+        return outcome.body;
+      }
+      throw new PresignError(
+        "InvalidParameter",
+        'unknown event: expected an HTTP trigger event, {"key": "..."} or {"keys": [...]}',
+      );
+    } catch (thrown) {
+      const error = asPresignError(thrown);
+      finish({ trigger: "unknown", code: error.code, status: error.status });
+      return errorBody(error, requestId);
+    }
+  };
+}
+
+function outcomeFields(
+  key: string | undefined,
+  presigned: { cacheHit: boolean; stsRequestId?: string } | undefined,
+  error: PresignError | undefined,
+) {
+  return {
+    ...(key === undefined ? {} : { key }),
+    ...(presigned === undefined ? {} : { cache: presigned.cacheHit ? ("hit" as const) : ("miss" as const) }),
+    ...(presigned?.stsRequestId === undefined ? {} : { stsRequestId: presigned.stsRequestId }),
+    ...(error === undefined || Object.keys(error.detail).length === 0 ? {} : { detail: error.detail }),
+  };
+}

@@ -1,0 +1,156 @@
+import { type AuthSettings, parseAuthSettings } from "./auth";
+import { appIdFromBucket } from "./cos/policy";
+import type { CosEndpoint } from "./cos/url";
+import { parseStsSettings, type StsSettings } from "./sts/settings";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Everything the function needs, read from the environment once and frozen. */
+export interface Config {
+  readonly bucket: string;
+  readonly region: string;
+  readonly endpoint: CosEndpoint;
+  readonly sts: StsSettings;
+  readonly auth: AuthSettings;
+  readonly urlExpiresSeconds: number;
+  readonly urlMaxExpiresSeconds: number;
+  readonly allowedPrefixes: readonly string[];
+  readonly pathPrefix: string;
+  readonly corsAllowOrigins: readonly string[];
+}
+
+export type ConfigResult =
+  | { readonly config: Config; readonly problems: readonly [] }
+  | { readonly problems: readonly string[] };
+
+const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+const HOST =
+  /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
+const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?$/;
+
+function positiveInteger(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^[0-9]{1,9}$/.test(raw) || Number(raw) < 1) {
+    problems.push(`${name} must be a whole number of seconds, at least 1`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+}
+
+/** COS_DOMAIN is a custom origin host; `http://` is allowed for a loopback emulator only. */
+function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
+  const domain = env.COS_DOMAIN?.trim() ?? "";
+  const accelerate = env.COS_ACCELERATE?.trim().toLowerCase() ?? "";
+  if (accelerate !== "" && accelerate !== "true" && accelerate !== "false") {
+    problems.push('COS_ACCELERATE must be "true" or "false"');
+  }
+  if (domain === "") return accelerate === "true" ? { kind: "accelerate" } : { kind: "default" };
+  if (accelerate === "true") problems.push("set COS_DOMAIN or COS_ACCELERATE=true, not both");
+  const match = /^(?:(https?):\/\/)?([^/]*)\/?$/i.exec(domain);
+  const protocol = match?.[1]?.toLowerCase() === "http" ? "http:" : "https:";
+  const host = match?.[2]?.toLowerCase() ?? "";
+  if (!HOST.test(host)) {
+    problems.push("COS_DOMAIN must be a host name such as download.example.com (no path)");
+  } else if (protocol === "http:" && !LOOPBACK.test(host)) {
+    problems.push("COS_DOMAIN may use http:// only for a loopback address; COS URLs are HTTPS");
+  }
+  return { kind: "custom", host, protocol };
+}
+
+function parseOrigins(env: Env, problems: string[]): string[] {
+  const origins = list(env.CORS_ALLOW_ORIGINS);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed?.origin !== origin) {
+      problems.push(`CORS_ALLOW_ORIGINS entry "${origin}" must be an exact origin such as https://app.example.com`);
+    }
+  }
+  return origins;
+}
+
+function parsePrefixes(env: Env, problems: string[]): string[] {
+  const prefixes = list(env.ALLOWED_PREFIXES);
+  if (prefixes.length === 0) {
+    problems.push('ALLOWED_PREFIXES is required: comma-separated key prefixes such as "public/,reports/", or "*"');
+  }
+  for (const prefix of prefixes) {
+    if (prefix.startsWith("/")) problems.push(`ALLOWED_PREFIXES entry "${prefix}" must not start with "/"`);
+    if (prefix !== "*" && prefix.includes("*")) {
+      problems.push(`ALLOWED_PREFIXES entry "${prefix}" may not contain "*"; use "*" alone for the whole bucket`);
+    }
+  }
+  return prefixes;
+}
+
+function parsePathPrefix(env: Env, problems: string[]): string {
+  const prefix = env.PATH_PREFIX?.trim() ?? "";
+  if (prefix === "" || prefix === "/") return "";
+  if (!prefix.startsWith("/")) problems.push('PATH_PREFIX must start with "/", e.g. /download');
+  return prefix.replace(/\/+$/, "");
+}
+
+/** Reads and checks every variable, reporting every problem at once. Problems never quote a secret. */
+export function loadConfig(env: Env): ConfigResult {
+  const problems: string[] = [];
+  const bucket = env.COS_BUCKET?.trim() ?? "";
+  const region = env.COS_REGION?.trim() ?? "";
+  if (bucket === "") {
+    problems.push('COS_BUCKET is required: the full bucket name "<name>-<appid>"');
+  } else {
+    try {
+      appIdFromBucket(bucket);
+    } catch (error) {
+      problems.push(`COS_BUCKET: ${(error as Error).message}`);
+    }
+  }
+  if (region === "") problems.push("COS_REGION is required, e.g. ap-guangzhou");
+  else if (!REGION.test(region)) problems.push(`COS_REGION "${region}" is not a COS region such as ap-guangzhou`);
+
+  const endpoint = parseEndpoint(env, problems);
+  const urlExpiresSeconds = positiveInteger(env, "URL_EXPIRES_SECONDS", 300, problems);
+  const urlMaxExpiresSeconds = positiveInteger(env, "URL_MAX_EXPIRES_SECONDS", 3600, problems);
+  if (urlExpiresSeconds > urlMaxExpiresSeconds) {
+    problems.push("URL_EXPIRES_SECONDS must not exceed URL_MAX_EXPIRES_SECONDS");
+  }
+  const allowedPrefixes = parsePrefixes(env, problems);
+  const pathPrefix = parsePathPrefix(env, problems);
+  const corsAllowOrigins = parseOrigins(env, problems);
+
+  const sts = parseStsSettings(env, {
+    ...(region === "" ? {} : { region }),
+    ...(env.SCF_FUNCTIONNAME ? { functionName: env.SCF_FUNCTIONNAME } : {}),
+  });
+  problems.push(...sts.problems);
+  const auth = parseAuthSettings(env);
+  problems.push(...auth.problems);
+
+  if (problems.length > 0 || !sts.settings || !auth.settings) return { problems };
+  return {
+    problems: [],
+    config: Object.freeze({
+      bucket,
+      region,
+      endpoint,
+      sts: sts.settings,
+      auth: auth.settings,
+      urlExpiresSeconds,
+      urlMaxExpiresSeconds,
+      allowedPrefixes: Object.freeze(allowedPrefixes),
+      pathPrefix,
+      corsAllowOrigins: Object.freeze(corsAllowOrigins),
+    }),
+  };
+}

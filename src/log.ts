@@ -1,0 +1,38 @@
+/**
+ * One JSON line per invocation. Only the fields below can reach a log: no secret, token, signature or
+ * signed URL is ever a field, and values are JSON-escaped so a hostile key cannot forge a line.
+ */
+export interface LogRecord {
+  readonly requestId: string;
+  readonly trigger: Trigger;
+  readonly key?: string;
+  /** Batch invocations: how many keys, and how many got a URL. */
+  readonly keys?: number;
+  readonly succeeded?: number;
+  /** "OK" or the error code. */
+  readonly code: string;
+  readonly status: number;
+  readonly cache?: "hit" | "miss";
+  readonly stsRequestId?: string;
+  readonly auth?: string;
+  readonly durationMs: number;
+  /** ConfigError only: what to fix. Problems never quote a secret value. */
+  readonly problems?: readonly string[];
+  /** Safe context of a failure, such as the STS error code. */
+  readonly detail?: Readonly<Record<string, string>>;
+}
+
+export type Trigger = "functionUrl" | "apiGateway" | "direct" | "batch" | "http" | "unknown";
+
+export type Logger = (record: LogRecord) => void;
+
+/** Keys can be up to 850 bytes when valid, and anything when hostile: keep log lines bounded. */
+const MAX_LOGGED_KEY = 900;
+
+export function clipKey(key: string): string {
+  return key.length > MAX_LOGGED_KEY ? `${key.slice(0, MAX_LOGGED_KEY)}…` : key;
+}
+
+export const stdoutLogger: Logger = (record) => {
+  process.stdout.write(`${JSON.stringify(record)}\n`);
+};

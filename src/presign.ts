@@ -1,0 +1,105 @@
+import { keyAllowedByPrefixes } from "./auth/prefixes";
+import type { Config } from "./config";
+import { contentDisposition } from "./cos/content-disposition";
+import { presignUrl } from "./cos/url";
+import { PresignError } from "./errors";
+import { validateKey } from "./key";
+import type { DownloadOptions } from "./options";
+import type { CredentialSource } from "./sts";
+
+export interface PresignRequest extends DownloadOptions {
+  readonly key: string;
+}
+
+/** The JSON answer: what a caller needs to use the URL and know when it dies. */
+export interface PresignResult {
+  readonly url: string;
+  readonly key: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** ISO 8601 */
+  readonly expiresAt: string;
+  /** Seconds from now. */
+  readonly expiresIn: number;
+  readonly versionId?: string;
+}
+
+export interface PresignOutcome {
+  readonly result: PresignResult;
+  readonly cacheHit: boolean;
+  readonly stsRequestId?: string;
+}
+
+export interface PresignContext {
+  readonly config: Config;
+  readonly credentials: CredentialSource;
+  /** Unix milliseconds. */
+  readonly now: () => number;
+}
+
+/**
+ * The URL's validity starts this much in the past, so a COS clock slightly behind ours still accepts it.
+ * The end is what matters for security, and it never moves.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/** The COS query parameters that shape the download, all of which get signed. */
+function responseParameters(request: PresignRequest): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (request.filename !== undefined) {
+    query["response-content-disposition"] = contentDisposition(request.filename, request.disposition ?? "attachment");
+  } else if (request.disposition !== undefined) {
+    query["response-content-disposition"] = request.disposition;
+  }
+  if (request.versionId !== undefined) query.versionId = request.versionId;
+  if (request.trafficLimit !== undefined) query["x-cos-traffic-limit"] = String(request.trafficLimit);
+  return query;
+}
+
+/**
+ * The use case: checks the key and ALLOWED_PREFIXES (the last gate before a credential is minted; what a
+ * caller's own identity allows was settled by `authorize`), gets a
+ * temporary key that can read exactly this object, and signs a URL that dies no later than that key.
+ */
+export async function presign(request: PresignRequest, context: PresignContext): Promise<PresignOutcome> {
+  const { config, credentials } = context;
+  const { key } = request;
+  validateKey(key);
+  if (!keyAllowedByPrefixes(key, config.allowedPrefixes)) {
+    throw new PresignError("AccessDenied", "this key is outside the prefixes this function may sign for");
+  }
+
+  const now = Math.floor(context.now() / 1000);
+  const lifetime = Math.min(request.expiresSeconds ?? config.urlExpiresSeconds, config.urlMaxExpiresSeconds);
+  const { credential, cacheHit, stsRequestId } = await credentials.get({
+    bucket: config.bucket,
+    region: config.region,
+    key,
+    actions: ["GetObject"],
+    validUntil: now + lifetime,
+  });
+  // A URL signed with a temporary key dies with it: never promise more than the key has left.
+  const end = Math.min(now + lifetime, credential.expiresAt);
+  if (end <= now) {
+    throw new PresignError("CredentialServiceError", "the credential service returned an already expired key");
+  }
+  const url = presignUrl({
+    bucket: config.bucket,
+    region: config.region,
+    key,
+    endpoint: config.endpoint,
+    credential,
+    keyTime: { start: now - CLOCK_SKEW_SECONDS, end },
+    query: responseParameters(request),
+  });
+  const result: PresignResult = {
+    url,
+    key,
+    bucket: config.bucket,
+    region: config.region,
+    expiresAt: new Date(end * 1000).toISOString(),
+    expiresIn: end - now,
+    ...(request.versionId === undefined ? {} : { versionId: request.versionId }),
+  };
+  return { result, cacheHit, ...(stsRequestId === undefined ? {} : { stsRequestId }) };
+}

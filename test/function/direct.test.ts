@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import { BUCKET, baseEnv, bundleHandler, CALLER } from "./support";
+
+let sts: FakeSts;
+
+beforeAll(async () => {
+  sts = await startFakeSts({ keys: [CALLER] });
+});
+afterAll(async () => {
+  await sts.close();
+});
+beforeEach(() => {
+  sts.reset();
+});
+
+interface Answer {
+  url: string;
+  key: string;
+  expiresIn: number;
+  error?: { code: string; message: string };
+}
+
+describe("direct invocation", () => {
+  it("returns the JSON answer object itself", async () => {
+    const { handler, logs } = bundleHandler(baseEnv(sts));
+    const answer = (await handler(
+      { key: "public/a b.txt", filename: "a.txt", expires: 90 },
+      { request_id: "r1" },
+    )) as Answer;
+    expect(answer).toMatchObject({ key: "public/a b.txt", bucket: BUCKET, expiresIn: 90 });
+    expect(new URL(answer.url).searchParams.get("response-content-disposition")).toContain("attachment");
+    expect(logs[0]).toMatchObject({ trigger: "direct", code: "OK", status: 200, key: "public/a b.txt" });
+  });
+
+  it("returns an error envelope, not an HTTP response, for a bad request", async () => {
+    const { handler } = bundleHandler(baseEnv(sts));
+    const answer = await handler({ key: "private/x" }, { request_id: "r2" });
+    expect(answer).toEqual({
+      error: { code: "AccessDenied", message: expect.any(String) },
+      requestId: "r2",
+    });
+  });
+
+  it.each([
+    [{ key: "public/a", fileName: "typo" }, "InvalidParameter"],
+    [{ key: 42 }, "InvalidKey"],
+    [{ key: "public/a", expires: 1.5 }, "InvalidParameter"],
+    [{ keys: [] }, "InvalidParameter"],
+    [{ keys: "public/a" }, "InvalidParameter"],
+    [{ keys: Array.from({ length: 101 }, (_, i) => `public/${i}`) }, "InvalidParameter"],
+    [{ hello: "world" }, "InvalidParameter"],
+    [[1, 2, 3], "InvalidParameter"],
+    ["not json", "InvalidParameter"],
+    [null, "InvalidParameter"],
+  ])("refuses %j with %s", async (event, code) => {
+    const { handler } = bundleHandler(baseEnv(sts));
+    const answer = (await handler(event, { request_id: "r3" })) as { error: { code: string } };
+    expect(answer.error.code).toBe(code);
+    expect(sts.calls).toHaveLength(0);
+  });
+
+  it("answers a batch in order, each key with its own scoped credential", async () => {
+    const { handler, logs } = bundleHandler(baseEnv(sts));
+    const keys = Array.from({ length: 20 }, (_, i) => `public/file-${i}.txt`);
+    const event = {
+      keys: [...keys.slice(0, 10), "private/no.txt", { key: "shared/x.txt", disposition: "inline" }, ...keys.slice(10)],
+    };
+    const { results } = (await handler(event, { request_id: "r4" })) as { results: Answer[] };
+    expect(results).toHaveLength(22);
+    expect(results[10]?.error?.code).toBe("AccessDenied");
+    expect(results[11]?.key).toBe("shared/x.txt");
+    const ok = results.filter((result) => result.error === undefined);
+    expect(ok.map((result) => result.key)).toEqual([...keys.slice(0, 10), "shared/x.txt", ...keys.slice(10)]);
+    const tokens = new Set(ok.map((result) => new URL(result.url).searchParams.get("x-cos-security-token")));
+    expect(tokens.size).toBe(21);
+    expect(sts.calls).toHaveLength(21);
+    expect(logs[0]).toMatchObject({ trigger: "batch", keys: 22, succeeded: 21 });
+  });
+});

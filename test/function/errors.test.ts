@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CredentialSource } from "../../src/sts";
+import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer } from "./support";
+
+let sts: FakeSts;
+
+beforeAll(async () => {
+  sts = await startFakeSts({ keys: [CALLER] });
+});
+afterAll(async () => {
+  await sts.close();
+});
+beforeEach(() => {
+  sts.reset();
+});
+
+interface ErrorEnvelope {
+  error: { code: string; message: string };
+  requestId: string;
+}
+
+async function errorOf(answer: unknown) {
+  const scf = answer as ScfAnswer;
+  const body = JSON.parse(scf.body) as ErrorEnvelope;
+  expect(Object.keys(body).sort()).toEqual(["error", "requestId"]);
+  expect(body.error.message).not.toMatch(/\bat .*\(.*:\d+:\d+\)/); // no stack frames
+  return { status: scf.statusCode, headers: scf.headers, code: body.error.code, message: body.error.message, body };
+}
+
+describe("every error code, reached by a real request", () => {
+  const env = () => ({ ...baseEnv(sts), STS_DEADLINE_MS: "1500", STS_TIMEOUT_MS: "300" });
+
+  it.each([
+    ["InvalidKey", 400, "/public/../secret.txt", {}],
+    ["InvalidKey", 400, "/public/a*.txt", {}],
+    ["InvalidKey", 400, "/", {}],
+    ["InvalidParameter", 400, "/public/a.txt", { expires: "soon" }],
+    ["InvalidParameter", 400, "/public/a.txt", { trafficLimit: "100" }],
+    ["InvalidParameter", 400, "/public/a.txt", { disposition: "download" }],
+    ["InvalidParameter", 400, "/public/a.txt", { filename: ["a", "b"] }],
+    ["AccessDenied", 403, "/private/payroll.xlsx", {}],
+  ] as const)("%s (%i) for %s %j", async (code, status, path, query) => {
+    const { handler } = bundleHandler(env());
+    const error = await errorOf(await handler(functionUrlEvent(path, query), { request_id: "rid-7" }));
+    expect(error).toMatchObject({ code, status });
+    expect(error.body.requestId).toBe("rid-7");
+    expect(sts.calls).toHaveLength(0);
+  });
+
+  it("MethodNotAllowed (405) with Allow", async () => {
+    const { handler } = bundleHandler(env());
+    const error = await errorOf(await handler(functionUrlEvent("/public/a.txt", {}, {}, "DELETE")));
+    expect(error).toMatchObject({ code: "MethodNotAllowed", status: 405 });
+    expect(error.headers.allow).toBe("GET, HEAD, OPTIONS");
+  });
+
+  it("CredentialServiceUnavailable (503) with Retry-After when STS keeps throttling", async () => {
+    sts.fail("throttle", 100);
+    const { handler } = bundleHandler(env());
+    const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
+    expect(error).toMatchObject({ code: "CredentialServiceUnavailable", status: 503 });
+    expect(Number(error.headers["retry-after"])).toBeGreaterThan(0);
+  });
+
+  it("CredentialServiceError (502) when STS refuses the caller", async () => {
+    sts.fail("authFailure", 1);
+    const { handler, logs } = bundleHandler(env());
+    const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
+    expect(error).toMatchObject({ code: "CredentialServiceError", status: 502 });
+    expect(error.message).not.toContain(CALLER.secretKey);
+    expect(logs[0]?.detail).toBeDefined();
+  });
+
+  it("ConfigError (500) listing every problem, never a secret, on every request", async () => {
+    const { handler, logs } = bundleHandler({
+      STS_SECRET_ID: CALLER.secretId,
+      STS_SECRET_KEY: CALLER.secretKey,
+      URL_EXPIRES_SECONDS: "-5",
+      AUTH_MODE: "none",
+    });
+    for (let i = 0; i < 2; i++) {
+      const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
+      expect(error).toMatchObject({ code: "ConfigError", status: 500 });
+      for (const name of ["COS_BUCKET", "COS_REGION", "URL_EXPIRES_SECONDS", "ALLOWED_PREFIXES"]) {
+        expect(error.message).toContain(name);
+      }
+      expect(error.message).not.toContain(CALLER.secretKey);
+    }
+    expect(logs).toHaveLength(2);
+    expect(logs[0]?.code).toBe("ConfigError");
+  });
+
+  it("InternalError (500) for a bug, without its message or stack", async () => {
+    const broken: CredentialSource = {
+      get: () => Promise.reject(new Error("boom at /var/user/index.js:1:2 secret=hunter2")),
+    };
+    const { handler } = bundleHandler(env(), { credentialSource: () => broken });
+    const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
+    expect(error).toMatchObject({ code: "InternalError", status: 500 });
+    expect(JSON.stringify(error.body)).not.toMatch(/boom|hunter2|index\.js/);
+  });
+});

@@ -1,0 +1,60 @@
+import type { AppOptions, Handler } from "../../src/app";
+import type { Env } from "../../src/config";
+import type { LogRecord } from "../../src/log";
+import { loadBundle } from "../support/bundle";
+import type { FakeSts } from "../support/fake-sts";
+import { recordOutput } from "../support/hygiene";
+
+export const CALLER = { secretId: "AKIDcallerEXAMPLE0001", secretKey: "callerSecretKey/EXAMPLE+0001=" };
+export const BUCKET = "examplebucket-1250000000";
+export const REGION = "ap-guangzhou";
+export const ROLE_ARN = "qcs::cam::uin/100000000001:roleName/cos-presign-download";
+
+/** The environment of a correctly configured function pointed at the fake STS. */
+export function baseEnv(sts: FakeSts): Env {
+  return {
+    COS_BUCKET: BUCKET,
+    COS_REGION: REGION,
+    STS_ENDPOINT: sts.url,
+    STS_SECRET_ID: CALLER.secretId,
+    STS_SECRET_KEY: CALLER.secretKey,
+    STS_ROLE_ARN: ROLE_ARN,
+    ALLOWED_PREFIXES: "public/,shared/",
+    AUTH_MODE: "none",
+  };
+}
+
+export interface Harness {
+  readonly handler: Handler;
+  readonly logs: LogRecord[];
+}
+
+/** main_handler of the built bundle, configured with `env`, its log lines collected. */
+export function bundleHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+  const logs: LogRecord[] = [];
+  const handler = loadBundle().createHandler({
+    ...options,
+    env,
+    log: (record) => {
+      logs.push(record);
+      recordOutput(JSON.stringify(record));
+    },
+  });
+  return { handler, logs };
+}
+
+export function functionUrlEvent(
+  path: string,
+  queryString: Readonly<Record<string, string | readonly string[]>> = {},
+  headers: Record<string, string> = {},
+  httpMethod = "GET",
+) {
+  return { body: "", headers: { accept: "*/*", ...headers }, httpMethod, path, queryString };
+}
+
+export interface ScfAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+}
