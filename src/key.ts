@@ -4,6 +4,24 @@ import { hasControlCharacter, isWellFormedUnicode } from "./text";
 /** COS allows longer keys, but 850 bytes keeps the CAM resource and the STS policy well inside their limits. */
 export const MAX_KEY_BYTES = 850;
 
+/**
+ * `.` and `..`, also percent-encoded once or more (`%2e%2E`, `%252e%252e`): a proxy, CDN or client that
+ * decodes one more time than COS does would resolve them into another object's path.
+ */
+function isDotSegment(segment: string): boolean {
+  let text = segment;
+  for (let round = 0; round < 4 && text.length <= 32; round++) {
+    if (text === "." || text === "..") return true;
+    if (!text.includes("%")) return false;
+    try {
+      text = decodeURIComponent(text);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 function invalidKey(reason: string): PresignError {
   return new PresignError("InvalidKey", `object key ${reason}`);
 }
@@ -22,6 +40,6 @@ export function validateKey(key: string): void {
   if (key.startsWith("/") || key.endsWith("/")) throw invalidKey('must not start or end with "/"');
   for (const segment of key.split("/")) {
     if (segment === "") throw invalidKey('contains an empty path segment ("//")');
-    if (segment === "." || segment === "..") throw invalidKey(`contains a "${segment}" path segment`);
+    if (isDotSegment(segment)) throw invalidKey('contains a "." or ".." path segment');
   }
 }

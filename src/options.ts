@@ -28,7 +28,7 @@ export const TRAFFIC_LIMIT_MAX = 838_860_800;
 export const EXPIRES_CEILING = 604_800;
 const MAX_FILENAME_LENGTH = 255;
 /** COS version IDs are base64-like strings. */
-const VERSION_ID = /^[A-Za-z0-9+/=._-]{1,128}$/;
+const VERSION_ID = /^[A-Za-z0-9+/=_-]{1,128}$/;
 
 function invalid(message: string): PresignError {
   return new PresignError("InvalidParameter", message);

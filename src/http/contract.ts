@@ -134,9 +134,13 @@ export async function handleHttp(request: HttpRequest, deps: HttpDeps, requestId
   const trace: { key?: string } = {};
   try {
     if (method !== "GET" && method !== "HEAD" && method !== "OPTIONS") {
-      throw new PresignError("MethodNotAllowed", `${method.slice(0, 16)} is not allowed; use GET or HEAD`, {
-        headers: { allow: ALLOWED_METHODS },
-      });
+      throw new PresignError(
+        "MethodNotAllowed",
+        `method ${JSON.stringify(method.slice(0, 16))} is not allowed; use GET or HEAD`,
+        {
+          headers: { allow: ALLOWED_METHODS },
+        },
+      );
     }
     const runtime = deps.runtime();
     config = runtime.config;

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config";
+
+const GOOD = {
+  COS_BUCKET: "examplebucket-1250000000",
+  COS_REGION: "ap-guangzhou",
+  STS_SECRET_ID: "AKIDexample",
+  STS_SECRET_KEY: "config-test-secret-key-value",
+  STS_ROLE_ARN: "qcs::cam::uin/100000000001:roleName/reader",
+  ALLOWED_PREFIXES: " public/ , reports/ ",
+  AUTH_MODE: "none",
+};
+
+describe("loadConfig", () => {
+  it("reads a good environment with defaults", () => {
+    const result = loadConfig(GOOD);
+    if (!("config" in result)) throw new Error(result.problems.join("; "));
+    expect(result.config).toMatchObject({
+      bucket: "examplebucket-1250000000",
+      region: "ap-guangzhou",
+      endpoint: { kind: "default" },
+      urlExpiresSeconds: 300,
+      urlMaxExpiresSeconds: 3600,
+      allowedPrefixes: ["public/", "reports/"],
+      pathPrefix: "",
+      corsAllowOrigins: [],
+    });
+    expect(Object.isFrozen(result.config)).toBe(true);
+  });
+
+  it.each([
+    [{ COS_ACCELERATE: "true" }, { kind: "accelerate" }],
+    [{ COS_DOMAIN: "download.example.com" }, { kind: "custom", host: "download.example.com", protocol: "https:" }],
+    [
+      { COS_DOMAIN: "https://Download.Example.com/" },
+      { kind: "custom", host: "download.example.com", protocol: "https:" },
+    ],
+    [{ COS_DOMAIN: "http://127.0.0.1:9100" }, { kind: "custom", host: "127.0.0.1:9100", protocol: "http:" }],
+  ])("endpoint from %j", (env, endpoint) => {
+    const result = loadConfig({ ...GOOD, ...env });
+    expect("config" in result && result.config.endpoint).toEqual(endpoint);
+  });
+
+  it("reports every problem at once, naming variables and never a secret", () => {
+    const result = loadConfig({
+      COS_BUCKET: "examplebucket",
+      COS_REGION: "Guangzhou",
+      COS_DOMAIN: "http://download.example.com",
+      COS_ACCELERATE: "yes",
+      URL_EXPIRES_SECONDS: "7200",
+      URL_MAX_EXPIRES_SECONDS: "abc",
+      ALLOWED_PREFIXES: "/public/,a*b",
+      PATH_PREFIX: "download",
+      CORS_ALLOW_ORIGINS: "https://app.example.com/path",
+      STS_SECRET_KEY: "config-test-secret-key-value",
+      AUTH_MODE: "sometimes",
+    });
+    expect("config" in result).toBe(false);
+    const text = result.problems.join("\n");
+    for (const name of [
+      "COS_BUCKET",
+      "COS_REGION",
+      "COS_DOMAIN",
+      "COS_ACCELERATE",
+      "URL_MAX_EXPIRES_SECONDS",
+      "ALLOWED_PREFIXES",
+      "PATH_PREFIX",
+      "CORS_ALLOW_ORIGINS",
+      "STS_SECRET_ID",
+      "AUTH_MODE",
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain("config-test-secret-key-value");
+  });
+
+  it("requires the essentials", () => {
+    const result = loadConfig({});
+    const text = result.problems.join("\n");
+    for (const name of ["COS_BUCKET", "COS_REGION", "ALLOWED_PREFIXES", "AUTH_MODE", "STS_ROLE_ARN"]) {
+      expect(text).toContain(name);
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nastyString } from "../cos/arbitraries";
+import { BUCKET, baseEnv, bundleHandler, CALLER, functionUrlEvent, type Harness, REGION } from "../function/support";
+import { type FakeSts, startFakeSts } from "../support/fake-sts";
+
+let sts: FakeSts;
+let harness: Harness;
+
+beforeAll(async () => {
+  sts = await startFakeSts({ keys: [CALLER] });
+  harness = bundleHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
+});
+afterAll(async () => {
+  await sts.close();
+});
+
+/** The key rules, restated here from the contract rather than imported, for the oracle's side. */
+function allowedByContract(key: string): boolean {
+  const segments = key.split("/");
+  return (
+    key.startsWith("public/") &&
+    Buffer.byteLength(key) <= 850 &&
+    !/[\u0000-\u001f\u007f-\u009f*\\]/.test(key) &&
+    !/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")) &&
+    segments.every((segment) => segment !== "" && !/^(?:\.|%(?:25)*2e){1,2}$/i.test(segment))
+  );
+}
+
+const requestedKey = fc
+  .tuple(fc.constantFrom("public/", "public", "private/", "", "public//", "pub"), nastyString(40))
+  .map(([prefix, rest]) => prefix + rest);
+
+/** The same key sent the three ways a caller can: in the path, as ?key=, or by direct invocation. */
+const request = fc.tuple(requestedKey, fc.constantFrom("path", "query", "direct")).map(([key, via]) => {
+  if (via === "direct") return { key, event: { key } as unknown };
+  if (via === "query") return { key, event: functionUrlEvent("/", { key }) as unknown };
+  return { key, event: functionUrlEvent(`/${key.split("/").map(encodeURIComponent).join("/")}`) as unknown };
+});
+
+describe("every policy sent to STS", () => {
+  it("has one statement and one resource: the validated, allowed key's, and nothing else", async () => {
+    const outcomes = { signed: 0, refused: 0 };
+    await fc.assert(
+      fc.asyncProperty(request, async ({ key, event }) => {
+        const before = sts.calls.length;
+        const answer = (await harness.handler(event)) as { statusCode?: number; body?: string; url?: string };
+        const calls = sts.calls.slice(before);
+        const succeeded = answer.statusCode === 302 || typeof answer.url === "string";
+
+        expect(succeeded).toBe(allowedByContract(key));
+        outcomes[succeeded ? "signed" : "refused"]++;
+        expect(calls.length).toBeLessThanOrEqual(1);
+        if (!succeeded) expect(calls).toEqual([]);
+        for (const call of calls) {
+          const policy = call.policy as { statement: Array<Record<string, unknown>> } & Record<string, unknown>;
+          expect(Object.keys(policy).sort()).toEqual(["statement", "version"]);
+          expect(policy.statement).toHaveLength(1);
+          expect(policy.statement[0]).toEqual({
+            effect: "allow",
+            action: ["name/cos:GetObject"],
+            resource: [`qcs::cos:${REGION}:uid/1250000000:${BUCKET}/${key}`],
+          });
+        }
+      }),
+      { numRuns: 600 },
+    );
+    // Both sides of the property were exercised, not just one.
+    expect(outcomes.signed).toBeGreaterThan(40);
+    expect(outcomes.refused).toBeGreaterThan(100);
+  });
+});

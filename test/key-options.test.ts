@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { isPresignError } from "../src/errors";
+import { MAX_KEY_BYTES, validateKey } from "../src/key";
+import { parseOptions, TRAFFIC_LIMIT_MAX, TRAFFIC_LIMIT_MIN } from "../src/options";
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return isPresignError(error) ? error.code : "not a PresignError";
+  }
+}
+
+describe("validateKey", () => {
+  it.each([
+    "a",
+    "public/文件 (1)+x.pdf",
+    'public/a"]}.txt',
+    "public/%2F",
+    "public/100%",
+    "public/...",
+    "public/.hidden",
+    "public/a..b",
+    "😀/👨‍👩‍👧",
+    `p/${"a".repeat(MAX_KEY_BYTES - 2)}`,
+  ])("accepts %j", (key) => {
+    expect(codeOf(() => validateKey(key))).toBeUndefined();
+  });
+
+  it.each([
+    ["", "empty"],
+    [`p/${"a".repeat(MAX_KEY_BYTES - 1)}`, "851 bytes"],
+    [`p/${"文".repeat(283)}`, "851 bytes of CJK"],
+    ["a/../b", "dot-dot segment"],
+    ["a/./b", "dot segment"],
+    ["a/%2e%2E/b", "encoded dot-dot"],
+    ["a/%252e%252e/b", "double-encoded dot-dot"],
+    ["a//b", "empty segment"],
+    ["/a", "leading slash"],
+    ["a/", "trailing slash"],
+    ["a*", "star"],
+    ["a\\b", "backslash"],
+    ["a\u0000", "NUL"],
+    ["a\u0085", "C1 control"],
+    ["a\ud800", "lone surrogate"],
+  ])("refuses %j (%s) with InvalidKey", (key) => {
+    expect(codeOf(() => validateKey(key))).toBe("InvalidKey");
+  });
+});
+
+describe("parseOptions", () => {
+  it("types what it accepts and leaves out what is absent", () => {
+    expect(parseOptions({ filename: "报告.pdf", expires: "60", trafficLimit: String(TRAFFIC_LIMIT_MIN) })).toEqual({
+      filename: "报告.pdf",
+      expiresSeconds: 60,
+      trafficLimit: TRAFFIC_LIMIT_MIN,
+    });
+    expect(parseOptions({ expires: 600, trafficLimit: TRAFFIC_LIMIT_MAX, disposition: "inline" })).toEqual({
+      expiresSeconds: 600,
+      trafficLimit: TRAFFIC_LIMIT_MAX,
+      disposition: "inline",
+    });
+    expect(parseOptions({})).toEqual({});
+  });
+
+  it.each([
+    [{ expires: "0" }],
+    [{ expires: -1 }],
+    [{ expires: 1.5 }],
+    [{ expires: "604801" }],
+    [{ expires: true }],
+    [{ trafficLimit: String(TRAFFIC_LIMIT_MIN - 1) }],
+    [{ trafficLimit: String(TRAFFIC_LIMIT_MAX + 1) }],
+    [{ filename: "" }],
+    [{ filename: "a\r\nb" }],
+    [{ filename: 3 }],
+    [{ disposition: "Attachment" }],
+    [{ versionId: "a b" }],
+  ])("refuses %j with InvalidParameter", (raw) => {
+    expect(codeOf(() => parseOptions(raw))).toBe("InvalidParameter");
+  });
+});
