@@ -1,7 +1,10 @@
 import { PresignError } from "../errors";
 
-/** Anything outside RFC 3986 unreserved, the only characters COS leaves as they are. */
-const NEEDS_ENCODING = /[^A-Za-z0-9\-_.~]/;
+/**
+ * Only RFC 3986 unreserved characters, which COS leaves as they are (`\w` is exactly `A-Za-z0-9_` without the
+ * u and i flags; `$` without the m flag is the end of input only).
+ */
+const UNRESERVED_ONLY = /^[\w.~-]*$/;
 // encodeURIComponent also leaves `! ' ( ) *` alone; COS encodes them.
 const SUB_DELIMS = /[!'()*]/g;
 const SUB_DELIM_ESCAPES: Readonly<Record<string, string>> = {
@@ -29,7 +32,7 @@ function escapeSubDelim(c: string): string {
  * may be a token. The result is always ASCII.
  */
 export function cosEncode(s: string): string {
-  if (!NEEDS_ENCODING.test(s)) return s;
+  if (UNRESERVED_ONLY.test(s)) return s;
   let encoded: string;
   try {
     encoded = encodeURIComponent(s);

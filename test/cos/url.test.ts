@@ -23,6 +23,15 @@ const Q_NAMES = [
   "q-signature",
 ];
 
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof PresignError ? error.code : `not a PresignError: ${String(error)}`;
+  }
+  return undefined;
+}
+
 describe("cosHost", () => {
   it("builds the three kinds of host", () => {
     expect(cosHost("examplebucket-1250000000", "ap-guangzhou", { kind: "default" })).toBe(
@@ -114,13 +123,10 @@ describe("presignUrl", () => {
       keyTime: D_TIME,
     };
     for (const name of ["q-signature", "Q-AK", "x-cos-security-token", "X-Cos-Security-Token"]) {
-      const attempt = () => presignUrl({ ...base, query: { [name]: "v" } });
-      expect(attempt).toThrow(PresignError);
-      try {
-        attempt();
-      } catch (error) {
-        expect((error as PresignError).code).toBe("InvalidParameter");
-      }
+      expect(
+        codeOf(() => presignUrl({ ...base, query: { [name]: "v" } })),
+        name,
+      ).toBe("InvalidParameter");
     }
   });
 
@@ -134,7 +140,7 @@ describe("presignUrl", () => {
         credential: STS,
         keyTime: D_TIME,
       });
-    expect(attempt).toThrow(PresignError);
+    expect(codeOf(attempt)).toBe("InvalidKey");
   });
 });
 
