@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
-import { BUCKET, baseEnv, bundleHandler, CALLER } from "./support";
+import { describe, expect, it } from "vitest";
+import { BUCKET, baseEnv, bundleHandler, useFakeSts } from "./support";
 
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
-});
-afterAll(async () => {
-  await sts.close();
-});
-beforeEach(() => {
-  sts.reset();
-});
+const sts = useFakeSts({ resetEach: true });
 
 interface Answer {
   url: string;

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CredentialSource } from "../../src/sts";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer } from "./support";
+import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
 
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
-});
-afterAll(async () => {
-  await sts.close();
-});
-beforeEach(() => {
-  sts.reset();
-});
+const sts = useFakeSts({ resetEach: true });
 
 interface ErrorEnvelope {
   error: { code: string; message: string };

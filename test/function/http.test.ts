@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { contentDisposition } from "../../src/cos/content-disposition";
 import { oracleSignature } from "../support/cos-oracle";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
-import { BUCKET, baseEnv, bundleHandler, CALLER, functionUrlEvent, REGION, type ScfAnswer } from "./support";
+import { BUCKET, baseEnv, bundleHandler, functionUrlEvent, REGION, type ScfAnswer, useFakeSts } from "./support";
 
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER], lifetimeSeconds: 1800 });
-});
-afterAll(async () => {
-  await sts.close();
-});
-beforeEach(() => {
-  sts.reset();
-});
+const sts = useFakeSts({ lifetimeSeconds: 1800, resetEach: true });
 
 async function get(path: string, query: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
   const { handler, logs } = bundleHandler(baseEnv(sts));

@@ -1,20 +1,12 @@
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
-import { BUCKET, CALLER, REGION, ROLE_ARN } from "./support";
+import { describe, expect, it } from "vitest";
+import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "./support";
 
 const run = promisify(execFile);
 const root = resolve(__dirname, "../..");
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
-});
-afterAll(async () => {
-  await sts.close();
-});
+const sts = useFakeSts();
 
 /** `npm run invoke` minus its build step (the test setup built dist/ already). */
 async function invoke(args: string[], extraEnv: string[] = []) {

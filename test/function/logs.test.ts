@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer } from "./support";
+import { describe, expect, it } from "vitest";
+import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
 
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
-});
-afterAll(async () => {
-  await sts.close();
-});
+const sts = useFakeSts();
 
 describe("the log line", () => {
   it("has every field, a miss then a hit, and no secret, token or signature", async () => {

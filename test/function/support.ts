@@ -1,8 +1,9 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { AppOptions, Handler } from "../../src/app";
 import type { Env } from "../../src/config";
 import type { LogRecord } from "../../src/log";
 import { loadBundle } from "../support/bundle";
-import type { FakeSts } from "../support/fake-sts";
+import { type FakeSts, type FakeStsOptions, startFakeSts } from "../support/fake-sts";
 import { recordOutput } from "../support/hygiene";
 
 export const CALLER = { secretId: "AKIDcallerEXAMPLE0001", secretKey: "callerSecretKey/EXAMPLE+0001=" };
@@ -57,4 +58,41 @@ export interface ScfAnswer {
   headers: Record<string, string>;
   body: string;
   isBase64Encoded: boolean;
+}
+
+/**
+ * A fake STS for the test file, accepting CALLER's key: started before the file's tests, closed after them,
+ * and with `resetEach` cleared of calls and faults before each test. Usable at the top level of a file.
+ */
+export function useFakeSts(options: Partial<FakeStsOptions> & { resetEach?: boolean } = {}): FakeSts {
+  const { resetEach = false, ...stsOptions } = options;
+  let current: FakeSts | undefined;
+  beforeAll(async () => {
+    current = await startFakeSts({ keys: [CALLER], ...stsOptions });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  if (resetEach) beforeEach(() => current?.reset());
+  const live = (): FakeSts => {
+    if (current === undefined) throw new Error("the fake STS starts in beforeAll");
+    return current;
+  };
+  return {
+    get endpoint() {
+      return live().endpoint;
+    },
+    get url() {
+      return live().url;
+    },
+    get calls() {
+      return live().calls;
+    },
+    fail: (kind, times) => live().fail(kind, times),
+    setLifetime: (seconds) => live().setLifetime(seconds),
+    setDelay: (ms) => live().setDelay(ms),
+    lookupToken: (token) => live().lookupToken(token),
+    reset: () => live().reset(),
+    close: () => live().close(),
+  };
 }

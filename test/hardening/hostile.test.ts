@@ -1,7 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { STATUS_BY_CODE } from "../../src/errors";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type Harness, type ScfAnswer } from "../function/support";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import {
+  baseEnv,
+  bundleHandler,
+  functionUrlEvent,
+  type Harness,
+  type ScfAnswer,
+  useFakeSts,
+} from "../function/support";
 
 /**
  * A corpus of hostile requests, each through main_handler of the built bundle. Every one must get the
@@ -203,15 +209,11 @@ function directCases(): Case[] {
 
 const corpus = [...pathCases(), ...queryKeyCases(), ...optionCases(), ...methodCases(), ...directCases()];
 
-let sts: FakeSts;
+const sts = useFakeSts();
 let harness: Harness;
 
 beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
   harness = bundleHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
-});
-afterAll(async () => {
-  await sts.close();
 });
 
 interface Envelope {

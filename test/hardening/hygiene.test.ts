@@ -1,8 +1,15 @@
 import { SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { linkQuery } from "../../src/auth";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type Harness, type ScfAnswer } from "../function/support";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import {
+  baseEnv,
+  bundleHandler,
+  CALLER,
+  functionUrlEvent,
+  type Harness,
+  type ScfAnswer,
+  useFakeSts,
+} from "../function/support";
 import { hygiene, leaks, registerSecret } from "../support/hygiene";
 
 const LINK_SECRET = "hygiene-link-secret-0123456789abcdefghij";
@@ -11,7 +18,7 @@ const ISSUER = "https://idp.example/";
 const AUDIENCE = "cos-presign";
 registerSecret(LINK_SECRET, JWT_SECRET);
 
-let sts: FakeSts;
+const sts = useFakeSts();
 let harness: Harness;
 const bodies: string[] = [];
 
@@ -33,7 +40,6 @@ async function send(event: unknown): Promise<ScfAnswer> {
 }
 
 beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
   harness = bundleHandler({
     ...baseEnv(sts),
     AUTH_MODE: "link,jwt",
@@ -44,9 +50,6 @@ beforeAll(async () => {
     STS_TIMEOUT_MS: "200",
     STS_DEADLINE_MS: "800",
   });
-});
-afterAll(async () => {
-  await sts.close();
 });
 
 describe("secret hygiene", () => {

@@ -2,19 +2,17 @@ import { Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFunctionServer } from "../../src/http/node";
-import { baseEnv, bundleHandler, CALLER } from "../function/support";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import { baseEnv, bundleHandler, useFakeSts } from "../function/support";
 
 const REQUESTS = 2000;
 const CONCURRENCY = 50;
 const DISTINCT_KEYS = 200;
 
-let sts: FakeSts;
+const sts = useFakeSts();
 let server: ReturnType<typeof createFunctionServer>;
 let port: number;
 
 beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
   server = createFunctionServer(bundleHandler(baseEnv(sts)).handler);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   port = (server.address() as AddressInfo).port;
@@ -22,7 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((done) => server.close(done));
-  await sts.close();
 });
 
 function get(agent: Agent, path: string): Promise<number> {

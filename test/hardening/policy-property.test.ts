@@ -1,18 +1,21 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { nastyString } from "../cos/arbitraries";
-import { BUCKET, baseEnv, bundleHandler, CALLER, functionUrlEvent, type Harness, REGION } from "../function/support";
-import { type FakeSts, startFakeSts } from "../support/fake-sts";
+import {
+  BUCKET,
+  baseEnv,
+  bundleHandler,
+  functionUrlEvent,
+  type Harness,
+  REGION,
+  useFakeSts,
+} from "../function/support";
 
-let sts: FakeSts;
+const sts = useFakeSts();
 let harness: Harness;
 
 beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
   harness = bundleHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
-});
-afterAll(async () => {
-  await sts.close();
 });
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.

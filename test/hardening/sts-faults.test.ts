@@ -1,18 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type Harness, type ScfAnswer } from "../function/support";
-import { type FakeSts, type FaultKind, startFakeSts } from "../support/fake-sts";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  baseEnv,
+  bundleHandler,
+  functionUrlEvent,
+  type Harness,
+  type ScfAnswer,
+  useFakeSts,
+} from "../function/support";
+import type { FaultKind } from "../support/fake-sts";
 
 /** Tight settings so every fault resolves quickly; the budget guard below is generous on top of them. */
 const TIMEOUT_MS = 300;
 const DEADLINE_MS = 1500;
 const BUDGET_MS = DEADLINE_MS + 1500;
 
-let sts: FakeSts;
+const sts = useFakeSts({ resetEach: true });
 let harness: Harness;
 let nextKey = 0;
 
 beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
   // One handler for the whole file: the same warm instance has to survive every fault.
   harness = bundleHandler({
     ...baseEnv(sts),
@@ -20,12 +26,6 @@ beforeAll(async () => {
     STS_DEADLINE_MS: String(DEADLINE_MS),
     STS_MAX_ATTEMPTS: "3",
   });
-});
-afterAll(async () => {
-  await sts.close();
-});
-beforeEach(() => {
-  sts.reset();
 });
 
 async function ask(): Promise<{ answer: ScfAnswer; elapsed: number }> {
