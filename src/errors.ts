@@ -8,7 +8,6 @@ export const STATUS_BY_CODE = {
   InvalidParameter: 400,
   Unauthorized: 401,
   AccessDenied: 403,
-  NotFound: 404,
   MethodNotAllowed: 405,
   CredentialServiceError: 502,
   CredentialServiceUnavailable: 503,
