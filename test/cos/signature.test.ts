@@ -65,9 +65,15 @@ describe("computeSignature: canonical form", () => {
   it("does not depend on the order of the input records", () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
-          maxKeys: 6,
-        }),
+        fc
+          .dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
+            maxKeys: 6,
+          })
+          // Names equal once lower-cased ("A" and "a") have no defined order between them; COS parameter
+          // names never collide that way, so such inputs say nothing about the signer.
+          .filter(
+            (query) => new Set(Object.keys(query).map((name) => name.toLowerCase())).size === Object.keys(query).length,
+          ),
         (query) => {
           const reversed = Object.fromEntries(Object.entries(query).reverse());
           expect(computeSignature({ ...base, query: reversed }).signature).toBe(
@@ -84,9 +90,15 @@ describe("signCanonical", () => {
   it("equals computeSignature given the same parameters pre-encoded, in any order", () => {
     fc.assert(
       fc.property(
-        fc.dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
-          maxKeys: 6,
-        }),
+        fc
+          .dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
+            maxKeys: 6,
+          })
+          // Names equal once lower-cased ("A" and "a") have no defined order between them; COS parameter
+          // names never collide that way, so such inputs say nothing about the signer.
+          .filter(
+            (query) => new Set(Object.keys(query).map((name) => name.toLowerCase())).size === Object.keys(query).length,
+          ),
         nastyString(20),
         keyTime,
         (query, path, time) => {
