@@ -68,10 +68,11 @@ export function createHandler(options: AppOptions = {}): Handler {
   const deps = { runtime: getRuntime, now };
 
   return async function main_handler(event, context) {
-    const started = performance.now();
+    // hrtime, not performance.now(): the latter loads perf_hooks on the cold path.
+    const started = process.hrtime.bigint();
     const requestId = requestIdOf(event, context);
     const finish = (record: Omit<LogRecord, "requestId" | "durationMs">) => {
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       try {
         log({ requestId, ...record, ...(record.key === undefined ? {} : { key: clipKey(record.key) }), durationMs });
       } catch {

@@ -1,3 +1,5 @@
+import { writeSync } from "node:fs";
+
 /**
  * One JSON line per invocation. Only the fields below can reach a log: no secret, token, signature or
  * signed URL is ever a field, and values are JSON-escaped so a hostile key cannot forge a line.
@@ -33,6 +35,15 @@ export function clipKey(key: string): string {
   return key.length > MAX_LOGGED_KEY ? `${key.slice(0, MAX_LOGGED_KEY)}…` : key;
 }
 
+/**
+ * A synchronous write to fd 1: the first touch of `process.stdout` builds a stream and costs a few ms of the
+ * cold start. If the descriptor is a non-blocking pipe that is full (EAGAIN), the stream takes over.
+ */
 export const stdoutLogger: Logger = (record) => {
-  process.stdout.write(`${JSON.stringify(record)}\n`);
+  const line = `${JSON.stringify(record)}\n`;
+  try {
+    writeSync(1, line);
+  } catch {
+    process.stdout.write(line);
+  }
 };

@@ -69,15 +69,16 @@ export async function presign(request: PresignRequest, context: PresignContext):
     throw new PresignError("AccessDenied", "this key is outside the prefixes this function may sign for");
   }
 
-  const now = Math.floor(context.now() / 1000);
   const lifetime = Math.min(request.expiresSeconds ?? config.urlExpiresSeconds, config.urlMaxExpiresSeconds);
   const { credential, cacheHit, stsRequestId } = await credentials.get({
     bucket: config.bucket,
     region: config.region,
     key,
     actions: ["GetObject"],
-    validUntil: now + lifetime,
+    validUntil: Math.floor(context.now() / 1000) + lifetime,
   });
+  // The clock is read again after STS answered, so expiresIn counts from the answer, not from the request.
+  const now = Math.floor(context.now() / 1000);
   // A URL signed with a temporary key dies with it: never promise more than the key has left.
   const end = Math.min(now + lifetime, credential.expiresAt);
   if (end <= now) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { stdoutLogger } from "../src/log";
 import { hygiene, leaks, recordOutput, registerSecret } from "./support/hygiene";
 
 describe("the secret-hygiene check itself", () => {
@@ -17,9 +18,12 @@ describe("the secret-hygiene check itself", () => {
     }
   });
 
-  it("records what the function writes to stdout", () => {
+  it("records what the function's own logger writes, and stream writes too", () => {
     const before = hygiene().output.length;
-    process.stdout.write('{"requestId":"stdout-probe"}\n');
-    expect(hygiene().output.slice(before).join("")).toContain("stdout-probe");
+    stdoutLogger({ requestId: "logger-probe", trigger: "direct", code: "OK", status: 200, durationMs: 1 });
+    process.stdout.write('{"requestId":"stream-probe"}\n');
+    const recorded = hygiene().output.slice(before).join("");
+    expect(recorded).toContain("logger-probe");
+    expect(recorded).toContain("stream-probe");
   });
 });
