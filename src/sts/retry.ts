@@ -103,7 +103,8 @@ export async function withRetries<T>(
   operation: (signal: AbortSignal, attempt: number) => Promise<T>,
   options: RetryOptions,
 ): Promise<T> {
-  const clock = options.clock ?? (() => performance.now());
+  // hrtime rather than performance.now(), which would load perf_hooks on the cold path.
+  const clock = options.clock ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const random = options.random ?? Math.random;
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
   const start = clock();
