@@ -92,7 +92,8 @@ async function batch(items: unknown, deps: DirectDeps): Promise<ItemAnswer[]> {
         answers[index] = (await presignOne(item, deps)).result;
       } catch (thrown) {
         const { error } = errorBody(asPresignError(thrown), "");
-        answers[index] = typeof item === "string" ? { key: item, error } : { error };
+        const key = typeof item === "string" ? item : (item as { key?: unknown } | null)?.key;
+        answers[index] = typeof key === "string" ? { key, error } : { error };
       }
     }
   };

@@ -53,17 +53,26 @@ describe("direct invocation", () => {
     const { handler, logs } = bundleHandler(baseEnv(sts));
     const keys = Array.from({ length: 20 }, (_, i) => `public/file-${i}.txt`);
     const event = {
-      keys: [...keys.slice(0, 10), "private/no.txt", { key: "shared/x.txt", disposition: "inline" }, ...keys.slice(10)],
+      keys: [
+        ...keys.slice(0, 10),
+        "private/no.txt",
+        { key: "shared/x.txt", disposition: "inline" },
+        ...keys.slice(10),
+        { key: "public/y.txt", expires: -1 },
+        42,
+      ],
     };
     const { results } = (await handler(event, { request_id: "r4" })) as { results: Answer[] };
-    expect(results).toHaveLength(22);
-    expect(results[10]?.error?.code).toBe("AccessDenied");
+    expect(results).toHaveLength(24);
+    expect(results[22]).toMatchObject({ key: "public/y.txt", error: { code: "InvalidParameter" } });
+    expect(results[23]).toEqual({ error: { code: "InvalidParameter", message: expect.any(String) } });
+    expect(results[10]).toMatchObject({ key: "private/no.txt", error: { code: "AccessDenied" } });
     expect(results[11]?.key).toBe("shared/x.txt");
     const ok = results.filter((result) => result.error === undefined);
     expect(ok.map((result) => result.key)).toEqual([...keys.slice(0, 10), "shared/x.txt", ...keys.slice(10)]);
     const tokens = new Set(ok.map((result) => new URL(result.url).searchParams.get("x-cos-security-token")));
     expect(tokens.size).toBe(21);
     expect(sts.calls).toHaveLength(21);
-    expect(logs[0]).toMatchObject({ trigger: "batch", keys: 22, succeeded: 21 });
+    expect(logs[0]).toMatchObject({ trigger: "batch", keys: 24, succeeded: 21 });
   });
 });
