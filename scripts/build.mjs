@@ -4,11 +4,11 @@
 // The official STS client (tencentcloud-sdk-nodejs-sts on tencentcloud-sdk-nodejs-common) is bundled and used as
 // is, but what it drags along is trimmed, because on SCF a cold start is mostly loading code (issue #7):
 // - REPLACEMENTS: dependencies of the common package that the one path this function takes (a TC3-signed JSON
-//   POST of string and number parameters, with an explicit credential, its answer parsed by node-fetch's
-//   res.json()) never reaches, or reaches only for what a few lines do identically. They were ~490 KB of the
-//   ~640 KB bundle (tr46 + whatwg-url 280 KB, mime-db 134 KB, bignumber.js 19 KB, ...).
-// - LAZY_BUILTINS: Node built-ins that the SDK's files load up front but need only on other paths (https, zlib,
-//   readline) load on first use instead.
+//   POST of string and number parameters, with an explicit credential, its JSON answer read by parseResponse)
+//   never reaches, or reaches only for what a few lines do identically. They were ~510 KB of the ~640 KB bundle
+//   (node-fetch with whatwg-url and tr46 300 KB, mime-db 134 KB, bignumber.js 19 KB, ...).
+// - LAZY_BUILTINS: Node built-ins that the SDK's files load up front but need only on other paths (readline)
+//   load on first use instead.
 // - `await import("node:...")` becomes a require(), so the first STS call does not start Node's ESM loader.
 // Each replacement cites the SDK code it relies on (tencentcloud-sdk-nodejs-common 4.1.220, node-fetch 2.7) and
 // names the files it was reviewed against. That package is an unpinned dependency, so the build fails when a
@@ -36,19 +36,15 @@ const REPLACEMENTS = {
     uses: { binding: "TencentCloudCommon", names: ["AbstractClient"] },
     contents: `exports.AbstractClient = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/abstract_client.js").AbstractClient;`,
   },
-  // node-fetch 2 (lib/index.js): `const URL = Url.URL || whatwgUrl.URL;` — whatwg-url (and tr46's 260 KB of
-  // Unicode tables, webidl-conversions) is only a fallback for Node versions without url.URL (< 10). Node's own
-  // URL class is what node-fetch uses on every runtime SCF offers.
-  "whatwg-url": {
-    importers: ["node-fetch/lib/index.js"],
-    contents: `module.exports = { URL: require("node:url").URL };`,
-  },
-  // node-fetch 2: `try { convert = require('encoding').convert } catch (e) {}` — an optional peer for
-  // res.textConverted(), which the SDK never calls. Not installed here; an empty module behaves exactly like the
-  // missing package (textConverted throws the same message) without a failing require() path search at runtime.
-  encoding: {
-    importers: ["node-fetch/lib/index.js"],
-    contents: "module.exports = {};",
+  // http/fetch.js: `(0, node_fetch_1.default)(url, instanceOptions)`, the SDK's only use of node-fetch: one
+  // small JSON POST per call, its answer read by abstract_client.js parseResponse (status, statusText,
+  // headers.get, json, and body for event streams). scripts/stubs/node-fetch.cjs does exactly that over
+  // node:http(s), with node-fetch's timeout, abort and error shapes (src/sts/client.ts classifies by them).
+  // node-fetch itself (with whatwg-url and tr46's 260 KB of tables as its fallback URL class) is ~300 KB, and its
+  // first run, piping the answer through streams, costs a cold start several milliseconds.
+  "node-fetch": {
+    importers: [`${COMMON}/http/fetch.js`],
+    contents: readFileSync(new URL("./stubs/node-fetch.cjs", import.meta.url), "utf8"),
   },
   // http/http_connection.js: `new form_data_1.default()` only when `multipart` is true, an option of
   // requests that upload files; AssumeRole/GetFederationToken go through doRequestWithSign3 with
@@ -74,7 +70,7 @@ module.exports.buffer = unsupported;
 module.exports.array = unsupported;`,
   },
   // http/http_connection.js and sign.js use json-bigint({ useNativeBigInt: true }) only to `stringify` the
-  // request body (the same function both hashes it for TC3 and sends it). Answers are parsed by node-fetch's
+  // request body (the same function both hashes it for TC3 and sends it). Answers are parsed by fetch's
   // res.json() (abstract_client.js parseResponse), i.e. JSON.parse, never by json-bigint. The stand-in keeps
   // json-bigint's own stringify (lib/stringify.js, json2.js-derived, so the bytes on the wire are unchanged) and
   // drops its parser; see bignumber.js below.
@@ -178,12 +174,6 @@ exports.__exportStar = function (m, exports) {
  * STS call loads.)
  */
 const LAZY_BUILTINS = [
-  // node-fetch 2 (lib/index.js): `(options.protocol === 'https:' ? https : http).request`. The real endpoint is
-  // https, so this loads with the first STS call anyway; a loopback http endpoint (the fake STS) never needs it.
-  { builtin: "https", importer: "node-fetch/lib/index.js" },
-  // node-fetch 2: zlib.createGunzip/createInflate/createInflateRaw/createBrotliDecompress, only for an answer
-  // with a Content-Encoding header.
-  { builtin: "zlib", importer: "node-fetch/lib/index.js" },
   // sse_response_model.js: `(0, readline_1.createInterface)(...)` in the constructor of SSEResponseModel, which
   // abstract_client.js parseResponse makes only for `content-type: text/event-stream` answers (streaming APIs,
   // not STS). readline pulls in seven internal modules.

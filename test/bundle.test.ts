@@ -39,6 +39,7 @@ const MAX_BUNDLE_BYTES = 150_000;
 
 /** Packages scripts/build.mjs keeps out of the bundle; any of them back in means a replacement stopped working. */
 const TRIMMED_PACKAGES = [
+  "node-fetch",
   "whatwg-url",
   "tr46",
   "webidl-conversions",
