@@ -18,9 +18,8 @@ export interface LogRecord {
   readonly stsRequestId?: string;
   readonly auth?: string;
   readonly durationMs: number;
-  /** ConfigError only: what to fix. Problems never quote a secret value. */
-  readonly problems?: readonly string[];
-  /** Safe context of a failure, such as the STS error code. */
+  /** Safe context of a failure: the STS error code and RequestId, or the configuration problems (which never
+   * quote a secret value). */
   readonly detail?: Readonly<Record<string, string>>;
 }
 

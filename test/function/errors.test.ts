@@ -78,6 +78,8 @@ describe("every error code, reached by a real request", () => {
     }
     expect(logs).toHaveLength(2);
     expect(logs[0]?.code).toBe("ConfigError");
+    expect(logs[0]?.detail?.problems).toContain("COS_BUCKET");
+    expect(JSON.stringify(logs)).not.toContain(CALLER.secretKey);
   });
 
   it("InternalError (500) for a bug, without its message or stack", async () => {
