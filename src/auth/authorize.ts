@@ -1,6 +1,6 @@
 import { PresignError } from "../errors";
 import { verifyBearerToken } from "./jwt";
-import { verifyLink } from "./link";
+import { type LinkParams, verifyLink } from "./link";
 import { keyAllowedByPrefixes } from "./prefixes";
 import type { AuthSettings } from "./settings";
 
@@ -9,16 +9,8 @@ export interface AuthRequest {
   readonly trigger: "http" | "direct";
   readonly key: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly params: {
-    readonly exp?: string;
-    readonly sig?: string;
-    readonly filename?: string;
-    readonly disposition?: string;
-    readonly versionId?: string;
-    readonly trafficLimit?: string;
-    /** COS URL lifetime in seconds; signed as part of a link, like the options above. */
-    readonly expires?: string;
-  };
+  /** The link fields and every option a link signs, as received. */
+  readonly params: LinkParams;
 }
 
 export interface AuthGrant {
