@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isPresignError } from "../src/errors";
 import { MAX_KEY_BYTES, validateKey } from "../src/key";
 import { parseOptions, TRAFFIC_LIMIT_MAX, TRAFFIC_LIMIT_MIN } from "../src/options";
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    return isPresignError(error) ? error.code : "not a PresignError";
-  }
-}
+import { codeOf } from "./support/error-code";
 
 describe("validateKey", () => {
   it.each([

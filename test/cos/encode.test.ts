@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cosEncode, encodeKeyPath } from "../../src/cos/encode";
-import { PresignError } from "../../src/errors";
+import { codeOf } from "../support/error-code";
 import { hasDotSegment, nastyString, objectKey } from "./arbitraries";
 
 const UNRESERVED = /^[A-Za-z0-9\-_.~]$/;
@@ -14,15 +14,6 @@ function referenceEncode(s: string): string {
     out += UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof PresignError ? error.code : `not a PresignError: ${String(error)}`;
-  }
-  return undefined;
 }
 
 describe("cosEncode", () => {

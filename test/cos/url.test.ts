@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CosEndpoint } from "../../src/cos/url";
 import { cosHost, presignUrl } from "../../src/cos/url";
-import { PresignError } from "../../src/errors";
+import { codeOf } from "../support/error-code";
 import { bucket, credential, keyTime, objectKey, region, responseQuery } from "./arbitraries";
 
 const STS = { secretId: "AKIDTMPEXAMPLE", secretKey: "TmpSecretKeyExample/abc=" };
@@ -22,15 +22,6 @@ const Q_NAMES = [
   "q-url-param-list",
   "q-signature",
 ];
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof PresignError ? error.code : `not a PresignError: ${String(error)}`;
-  }
-  return undefined;
-}
 
 describe("cosHost", () => {
   it("builds the three kinds of host", () => {
