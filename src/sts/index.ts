@@ -81,8 +81,6 @@ export function createCredentialSource(settings: StsSettings, options: Credentia
       }
       const actions = normalizeActions(request.actions);
       const ref = { bucket: request.bucket, region: request.region, key: request.key };
-      // Built before the cache lookup so a bad bucket name fails here, not inside a shared STS call.
-      const policy = encodePolicy(oneObjectPolicy(ref, actions));
       const cacheKey = JSON.stringify([ref.region, ref.bucket, ref.key, actions]);
 
       // A URL asked to outlive what any fresh credential gives is clamped by the caller to credential.expiresAt.
@@ -94,8 +92,9 @@ export function createCredentialSource(settings: StsSettings, options: Credentia
         nowSeconds + settings.durationSeconds - SAFETY_MARGIN_SECONDS,
       );
 
+      // The policy is built only when STS is called: a cache hit, the warm path, needs none.
       const found = await cache.get(cacheKey, requiredUntil, async () => {
-        const credential = await sts.issue(policy);
+        const credential = await sts.issue(encodePolicy(oneObjectPolicy(ref, actions)));
         return { value: credential, expiresAt: credential.expiresAt };
       });
       if (found.source === "hit") return { credential: found.value, cacheHit: true };
