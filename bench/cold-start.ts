@@ -23,6 +23,7 @@ import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_OPTIONS } from "../scripts/bundle-options.mjs";
 
 const ROOT = resolve(__dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -168,16 +169,11 @@ function rotate<T>(items: readonly T[], round: number): T[] {
 async function buildAll(): Promise<void> {
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
   mkdirSync(OUT_DIR, { recursive: true });
-  // The same settings as scripts/build.mjs, without its replacements: the official pair as published.
+  // The same settings as scripts/build.mjs (BUNDLE_OPTIONS), without its replacements: the official pair as published.
   await build({
     entryPoints: [resolve(ROOT, "bench/baseline/index.ts")],
     outfile: BASELINE,
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node18",
-    minify: true,
-    legalComments: "none",
+    ...BUNDLE_OPTIONS,
     logLevel: "error",
   });
   await build({

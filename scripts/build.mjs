@@ -19,6 +19,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_OPTIONS } from "./bundle-options.mjs";
 
 const COMMON = "tencentcloud-sdk-nodejs-common/tencentcloud/common";
 
@@ -298,12 +299,7 @@ const seenImports = [];
 const result = await build({
   entryPoints: ["src/index.ts"],
   outfile: "dist/index.js",
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node18",
-  minify: true,
-  legalComments: "none",
+  ...BUNDLE_OPTIONS,
   metafile: true,
   logLevel: "warning",
   plugins: [trimSdkPlugin(seenImports)],
