@@ -5,6 +5,7 @@ import { PresignError } from "./errors";
 import { handleHttp } from "./http/contract";
 import { asPresignError, errorBody } from "./http/respond";
 import { fromScfEvent, isHttpEvent, type ScfHttpResponse, toScfResponse, triggerOf } from "./http/scf";
+import type { HttpRequest } from "./http/types";
 import { clipKey, type Logger, type LogRecord, stdoutLogger } from "./log";
 import { type CredentialSource, createCredentialSource } from "./sts";
 import type { StsSettings } from "./sts/settings";
@@ -29,13 +30,11 @@ interface Runtime {
 
 export type Handler = (event: unknown, context?: ScfContext) => Promise<unknown>;
 
-function requestIdOf(event: unknown, context: ScfContext | undefined): string {
+/** SCF's request_id, else API Gateway's x-api-requestid (when it looks like one), else a fresh one. */
+function requestIdOf(context: ScfContext | undefined, headers: HttpRequest["headers"] | undefined): string {
   if (typeof context?.request_id === "string" && context.request_id !== "") return context.request_id;
-  if (isHttpEvent(event)) {
-    const headers = fromScfEvent(event).headers;
-    const fromGateway = headers["x-api-requestid"];
-    if (fromGateway !== undefined && /^[\w-]{1,128}$/.test(fromGateway)) return fromGateway;
-  }
+  const fromGateway = headers?.["x-api-requestid"];
+  if (fromGateway !== undefined && /^[\w-]{1,128}$/.test(fromGateway)) return fromGateway;
   return randomUUID();
 }
 
@@ -70,7 +69,9 @@ export function createHandler(options: AppOptions = {}): Handler {
   return async function main_handler(event, context) {
     // hrtime, not performance.now(): the latter loads perf_hooks on the cold path.
     const started = process.hrtime.bigint();
-    const requestId = requestIdOf(event, context);
+    // An HTTP event is turned into a plain request once, here; the request id may come from its headers.
+    const http = isHttpEvent(event) ? { request: fromScfEvent(event), trigger: triggerOf(event) } : undefined;
+    const requestId = requestIdOf(context, http?.request.headers);
     const finish = (record: Omit<LogRecord, "requestId" | "durationMs">) => {
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       try {
@@ -80,10 +81,10 @@ export function createHandler(options: AppOptions = {}): Handler {
       }
     };
     try {
-      if (isHttpEvent(event)) {
-        const outcome = await handleHttp(fromScfEvent(event), deps, requestId);
+      if (http !== undefined) {
+        const outcome = await handleHttp(http.request, deps, requestId);
         finish({
-          trigger: triggerOf(event),
+          trigger: http.trigger,
           code: outcome.error?.code ?? "OK",
           status: outcome.response.status,
           ...outcomeFields(outcome.key, outcome.presigned, outcome.error),

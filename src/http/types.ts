@@ -5,8 +5,8 @@ export interface HttpRequest {
   readonly path: string;
   /** Query values already decoded; a parameter given twice arrives as an array. */
   readonly query: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** Header names lower-case. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** Header names lower-case; a header given twice arrives joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface HttpResponse {
