@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { CredentialSource } from "../../src/sts";
 import { BUCKET, baseEnv, bundleHandler, useFakeSts } from "./support";
 
 const sts = useFakeSts({ resetEach: true });
@@ -74,5 +75,33 @@ describe("direct invocation", () => {
     expect(tokens.size).toBe(21);
     expect(sts.calls).toHaveLength(21);
     expect(logs[0]).toMatchObject({ trigger: "batch", keys: 24, succeeded: 21 });
+  });
+
+  it("fetches a batch's credentials at most 8 at a time", async () => {
+    let active = 0;
+    let most = 0;
+    const counting: CredentialSource = {
+      async get(request) {
+        active++;
+        most = Math.max(most, active);
+        await new Promise((done) => setTimeout(done, 5));
+        active--;
+        return {
+          credential: {
+            secretId: "AKIDx",
+            secretKey: "k",
+            token: "t",
+            expiresAt: 4_000_000_000,
+            requestId: request.key,
+          },
+          cacheHit: false,
+        };
+      },
+    };
+    const { handler } = bundleHandler(baseEnv(sts), { credentialSource: () => counting });
+    const keys = Array.from({ length: 40 }, (_, i) => `public/${i}.txt`);
+    const { results } = (await handler({ keys })) as { results: Answer[] };
+    expect(results.map((result) => result.key)).toEqual(keys);
+    expect(most).toBe(8);
   });
 });

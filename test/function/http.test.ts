@@ -130,6 +130,8 @@ describe("GET through a Function URL event", () => {
       functionUrlEvent("/public/a.txt", { format: "json" }, { origin: "https://app.example.com" }),
     )) as ScfAnswer;
     expect(get.headers["access-control-allow-origin"]).toBe("https://app.example.com");
+    expect(get.headers["access-control-expose-headers"]).toContain("Location");
+    expect(get.headers.vary).toBe("Origin");
   });
 });
 
