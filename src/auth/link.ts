@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { isWellFormedUnicode } from "../text";
 
 /**
  * The options a link can carry. Each one changes what the response grants, so each one is signed. `expires` is
@@ -40,12 +41,6 @@ const OPTION_NAMES = ["filename", "disposition", "versionId", "trafficLimit", "e
 /** Decimal Unix seconds, no sign, no leading zero, at most 12 digits (year 33658): one spelling per instant. */
 const EXP_PATTERN = /^[1-9]\d{0,11}$/;
 
-/**
- * A lone UTF-16 surrogate. With the `u` flag a proper pair is one code point, so only lone halves match. They
- * have no UTF-8 form: Buffer would turn each into U+FFFD, and two different keys would sign alike.
- */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 /** base64url of a 32-byte HMAC-SHA256, without padding. */
 const SIG_LENGTH = 43;
 
@@ -79,7 +74,8 @@ function hmac(secret: string, canonical: string): string {
 }
 
 function wellFormed(key: string, options: LinkOptions): boolean {
-  return !LONE_SURROGATE.test(key) && OPTION_NAMES.every((name) => !LONE_SURROGATE.test(options[name] ?? ""));
+  // A lone surrogate has no UTF-8 form: Buffer would turn each into U+FFFD, and two different keys would sign alike.
+  return isWellFormedUnicode(key) && OPTION_NAMES.every((name) => isWellFormedUnicode(options[name] ?? ""));
 }
 
 /** The `sig` of a link to `key` valid until `exp` (Unix seconds), base64url without padding. */
