@@ -1,6 +1,7 @@
 import { type AuthSettings, parseAuthSettings } from "./auth";
 import { appIdFromBucket } from "./cos/policy";
 import type { CosEndpoint } from "./cos/url";
+import { isLoopbackHost } from "./loopback";
 import { parseStsSettings, type StsSettings } from "./sts/settings";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -26,7 +27,6 @@ export type ConfigResult =
 const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
 const HOST =
   /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
-const LOOPBACK = /^(?:127(?:\.\d{1,3}){3}|localhost|\[::1\])(?::\d{1,5})?$/;
 
 function positiveInteger(env: Env, name: string, fallback: number, problems: string[]): number {
   const raw = env[name];
@@ -59,7 +59,7 @@ function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
   const host = match?.[2]?.toLowerCase() ?? "";
   if (!HOST.test(host)) {
     problems.push("COS_DOMAIN must be a host name such as download.example.com (no path)");
-  } else if (protocol === "http:" && !LOOPBACK.test(host)) {
+  } else if (protocol === "http:" && !isLoopbackHost(host.replace(/:\d{1,5}$/, ""))) {
     problems.push("COS_DOMAIN may use http:// only for a loopback address; COS URLs are HTTPS");
   }
   return { kind: "custom", host, protocol };

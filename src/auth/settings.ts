@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../loopback";
 export type AuthMode = "none" | "link" | "jwt";
 
 export interface AuthSettings {
@@ -25,8 +26,6 @@ export const MIN_SECRET_BYTES = 32;
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 /** Beyond five minutes a "tolerance" stops covering clock skew and starts extending every token's life. */
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
-
-const LOOPBACK_HOSTS = new Set(["localhost", "[::1]"]);
 
 /**
  * Reads the auth part of the environment and reports every problem at once. `settings` is present only when
@@ -171,14 +170,10 @@ function checkJwksUrl(raw: string, problems: string[]): void {
   if (url.protocol === "https:") {
     return;
   }
-  if (url.protocol === "http:" && isLoopback(url.hostname)) {
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) {
     return; // Plain http only where nothing can sit on the wire: local tests and sidecars.
   }
   problems.push("JWT_JWKS_URL must use https:// (http:// is accepted only for loopback hosts)");
-}
-
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
 function parseTolerance(raw: string | undefined, problems: string[]): number {

@@ -3,6 +3,8 @@
  * reports name variables but never repeat a value (a misplaced secret must not reach a log through them).
  */
 
+import { isLoopbackHost } from "../loopback";
+
 export type StsMode = "AssumeRole" | "GetFederationToken";
 
 export interface StsSettings {
@@ -79,10 +81,6 @@ export function federationName(name: string | undefined): string {
   return cleaned.length >= 2 ? cleaned : STS_DEFAULTS.sessionName;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname);
-}
-
 /** `host[:port]` (https), `https://host[:port]`, or `http://<loopback>:port` for tests and local runs. */
 function parseEndpoint(raw: string): { endpoint: string; protocol: "https://" | "http://" } | string {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw);
@@ -102,7 +100,7 @@ function parseEndpoint(raw: string): { endpoint: string; protocol: "https://" | 
   if (hostname !== "[::1]" && !HOST_NAME.test(hostname)) {
     return "STS_ENDPOINT has an invalid host name";
   }
-  if (url.protocol === "http:" && !isLoopback(hostname)) {
+  if (url.protocol === "http:" && !isLoopbackHost(hostname)) {
     // Plain HTTP would expose the signed request and the returned keys; only a local fake may use it.
     return "STS_ENDPOINT may use http:// only for a loopback host (127.x.x.x, localhost, [::1]); use https://";
   }
