@@ -1,4 +1,5 @@
 import { isLoopbackHost } from "../loopback";
+
 export type AuthMode = "none" | "link" | "jwt";
 
 export interface AuthSettings {
