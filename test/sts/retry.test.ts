@@ -69,7 +69,7 @@ describe("withRetries", () => {
     expect(error).toBeInstanceOf(RetriesExhausted);
     expect((error as RetriesExhausted).lastError).toBeInstanceOf(AttemptTimeout);
     expect(signals.map((s) => s.aborted)).toEqual([true, true]);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(1000); // a guard: without the timeout this never ends
   });
 
   it("keeps every attempt and wait inside the deadline", async () => {

@@ -410,7 +410,9 @@ describe("failures", () => {
     const started = performance.now();
     const error = await failure(source.get(request("k")));
     expect(error.code).toBe("CredentialServiceUnavailable");
-    expect(performance.now() - started).toBeLessThan(600 + 250);
+    // A budget guard, generous for a loaded CI machine (the first call also loads the SDK), yet below the
+    // 1500 ms that five 300 ms attempts would take without the deadline.
+    expect(performance.now() - started).toBeLessThan(1200);
     expect(fake.calls.length).toBeLessThan(5);
   });
 
