@@ -121,13 +121,12 @@ export function signCanonical(
   const signKey = createHmac("sha1", secretKey).update(keyTime).digest("hex");
   const head = `${method.toLowerCase()}\n${path}\n`;
   const tail = `\n${headers.pairs}\n`;
-  // Hashed in three parts: a non-ASCII path makes `head` a two-byte string, and hashing the concatenation
+  // Hashed in two parts: a non-ASCII path makes `head` a two-byte string, and hashing the concatenation
   // would first flatten the whole (token-sized) HttpString into two-byte form, then transcode all of it to
-  // UTF-8. The other parts are ASCII, for which latin1 is the cheaper, byte-identical encoding.
+  // UTF-8. The rest is ASCII, for which latin1 is the cheaper, byte-identical encoding.
   const httpStringSha1 = createHash("sha1")
     .update(head)
-    .update(query.pairs, "latin1")
-    .update(tail, "latin1")
+    .update(query.pairs + tail, "latin1")
     .digest("hex");
   const stringToSign = `sha1\n${keyTime}\n${httpStringSha1}\n`;
   // The key of the second HMAC is SignKey's hex string, not its bytes.
@@ -147,15 +146,31 @@ export function signCanonical(
   };
 }
 
-/** The seven q-* pairs in order: q-sign-algorithm, q-ak, q-sign-time, q-key-time, q-header-list, q-url-param-list, q-signature */
-export function authorizationPairs(secretId: string, parts: SignatureParts): ReadonlyArray<readonly [string, string]> {
-  return [
-    ["q-sign-algorithm", "sha1"],
-    ["q-ak", secretId],
-    ["q-sign-time", parts.keyTime],
-    ["q-key-time", parts.keyTime],
-    ["q-header-list", parts.headerList],
-    ["q-url-param-list", parts.urlParamList],
-    ["q-signature", parts.signature],
-  ];
+/**
+ * The seven q-* pairs in COS's order (q-sign-algorithm, q-ak, q-sign-time, q-key-time, q-header-list,
+ * q-url-param-list, q-signature), `name=value` joined with `&`, each value passed through `encodeValue`.
+ * One template rather than an array of pairs: this runs once per signature.
+ */
+function qPairs(secretId: string, parts: SignatureParts, encodeValue: (value: string) => string): string {
+  const keyTime = encodeValue(parts.keyTime);
+  return (
+    `q-sign-algorithm=sha1&q-ak=${encodeValue(secretId)}&q-sign-time=${keyTime}&q-key-time=${keyTime}` +
+    `&q-header-list=${encodeValue(parts.headerList)}&q-url-param-list=${encodeValue(parts.urlParamList)}` +
+    `&q-signature=${parts.signature}`
+  );
+}
+
+const asIs = (value: string): string => value;
+
+/**
+ * The COS Authorization string, values as they are: what the `Authorization` header carries, and what
+ * cos-nodejs-sdk-v5's `getAuthorization` returns.
+ */
+export function authorization(secretId: string, parts: SignatureParts): string {
+  return qPairs(secretId, parts, asIs);
+}
+
+/** The same pairs as they go in a pre-signed URL's query: every value encoded with {@link cosEncode}. */
+export function authorizationQuery(secretId: string, parts: SignatureParts): string {
+  return qPairs(secretId, parts, cosEncode);
 }

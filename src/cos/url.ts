@@ -1,7 +1,7 @@
 import type { Credential } from "../credential";
 import { PresignError } from "../errors";
 import { cosEncode, encodeKeyPath } from "./encode";
-import { authorizationPairs, canonicalFromEncoded, type KeyTime, signCanonical } from "./signature";
+import { authorizationQuery, canonicalFromEncoded, type KeyTime, signCanonical } from "./signature";
 
 /**
  * Where the URL points: the bucket's regional domain, its global-acceleration domain, or a custom origin
@@ -100,11 +100,6 @@ export function presignUrl(input: PresignUrlInput): string {
     credential.secretKey,
   );
 
-  let url = `${endpoint.kind === "custom" ? endpoint.protocol : "https:"}//${host}${path}?`;
-  const pairs = authorizationPairs(credential.secretId, parts);
-  for (let i = 0; i < pairs.length; i++) {
-    const [name, value] = pairs[i] as readonly [string, string];
-    url += `${i === 0 ? "" : "&"}${name}=${cosEncode(value)}`;
-  }
-  return url + tail;
+  const origin = `${endpoint.kind === "custom" ? endpoint.protocol : "https:"}//${host}`;
+  return `${origin}${path}?${authorizationQuery(credential.secretId, parts)}${tail}`;
 }

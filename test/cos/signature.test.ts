@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cosEncode } from "../../src/cos/encode";
-import { authorizationPairs, canonicalFromEncoded, computeSignature, signCanonical } from "../../src/cos/signature";
+import {
+  authorization,
+  authorizationQuery,
+  canonicalFromEncoded,
+  computeSignature,
+  signCanonical,
+} from "../../src/cos/signature";
 import { credential, keyTime, nastyString } from "./arbitraries";
 import { VECTORS } from "./vectors.fixture";
 
@@ -131,28 +137,36 @@ describe("signCanonical", () => {
   });
 });
 
-describe("authorizationPairs", () => {
-  it("lists the seven q-* pairs in order", () => {
+describe("authorization and authorizationQuery", () => {
+  const expectedPairs = (secretId: string, time: { start: number; end: number }, signature: string) => [
+    ["q-sign-algorithm", "sha1"],
+    ["q-ak", secretId],
+    ["q-sign-time", `${time.start};${time.end}`],
+    ["q-key-time", `${time.start};${time.end}`],
+    ["q-header-list", "host"],
+    ["q-url-param-list", "response-content-type;x-cos-traffic-limit"],
+    ["q-signature", signature],
+  ];
+
+  it("list the seven q-* pairs in order, as they are and encoded for a query", () => {
     fc.assert(
       fc.property(credential, keyTime, (cred, time) => {
         const parts = computeSignature({
           method: "get",
           path: "/a",
-          query: {},
+          query: { "x-cos-traffic-limit": "819200", "response-content-type": "text/plain" },
           headers: { host: "h" },
           keyTime: time,
           secretId: cred.secretId,
           secretKey: cred.secretKey,
         });
-        expect(authorizationPairs(cred.secretId, parts)).toEqual([
-          ["q-sign-algorithm", "sha1"],
-          ["q-ak", cred.secretId],
-          ["q-sign-time", `${time.start};${time.end}`],
-          ["q-key-time", `${time.start};${time.end}`],
-          ["q-header-list", "host"],
-          ["q-url-param-list", ""],
-          ["q-signature", parts.signature],
-        ]);
+        const pairs = expectedPairs(cred.secretId, time, parts.signature);
+        expect(authorization(cred.secretId, parts)).toBe(pairs.map(([name, value]) => `${name}=${value}`).join("&"));
+        const query = authorizationQuery(cred.secretId, parts);
+        // Encoded: no raw `;` (or anything else URLSearchParams would split or alter) is left.
+        expect(query).toMatch(/^[\w.~%=&-]*$/);
+        expect(query).toContain(`q-sign-time=${time.start}%3B${time.end}`);
+        expect([...new URLSearchParams(query)]).toEqual(pairs);
       }),
       { numRuns: 100 },
     );
