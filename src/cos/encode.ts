@@ -5,19 +5,9 @@ import { PresignError } from "../errors";
  * u and i flags; `$` without the m flag is the end of input only).
  */
 const UNRESERVED_ONLY = /^[\w.~-]*$/;
-// encodeURIComponent also leaves `! ' ( ) *` alone; COS encodes them.
-const SUB_DELIMS = /[!'()*]/g;
-const SUB_DELIM_ESCAPES: Readonly<Record<string, string>> = {
-  "!": "%21",
-  "'": "%27",
-  "(": "%28",
-  ")": "%29",
-  "*": "%2A",
-};
 
-function escapeSubDelim(c: string): string {
-  return SUB_DELIM_ESCAPES[c] ?? c;
-}
+/** The RFC 3986 sub-delims that encodeURIComponent leaves alone but COS encodes. */
+const HAS_SUB_DELIM = /[!'()*]/;
 
 /**
  * Percent-encodes every UTF-8 byte of `s` except `A-Z a-z 0-9 - _ . ~`, with upper-case hex: the encoding
@@ -26,20 +16,40 @@ function escapeSubDelim(c: string): string {
  * Hot path (every parameter of every signature, a kilobyte-long session token among them). A string that
  * needs no encoding, like most tokens and parameter names, is returned as it is after one regular-expression
  * scan; on Node 20 that scan costs about two thirds of encodeURIComponent alone, and a charCodeAt loop over a
- * lookup table was about 3× slower than the scan. Otherwise one native encodeURIComponent plus one replace that usually
- * matches nothing. A lone surrogate cannot be encoded as UTF-8 (encodeURIComponent throws URIError); it
- * becomes a PresignError so callers see a stable code, and the message carries no part of the value, which
- * may be a token. The result is always ASCII.
+ * lookup table was about 3× slower than the scan. Otherwise native encodeURIComponent does the work, and
+ * {@link encodeAroundSubDelims} only for a string that has a `! ' ( ) *`. (A JavaScript encoder over a
+ * lookup table was slower on Content-Disposition values, the costliest parameter.)
+ *
+ * A lone surrogate cannot be encoded as UTF-8 (encodeURIComponent throws URIError); it becomes a PresignError
+ * so callers see a stable code, and the message carries no part of the value, which may be a token. The
+ * result is always ASCII.
  */
 export function cosEncode(s: string): string {
   if (UNRESERVED_ONLY.test(s)) return s;
-  let encoded: string;
   try {
-    encoded = encodeURIComponent(s);
+    return HAS_SUB_DELIM.test(s) ? encodeAroundSubDelims(s) : encodeURIComponent(s);
   } catch (cause) {
     throw new PresignError("InvalidParameter", "text is not well-formed Unicode (lone surrogate)", { cause });
   }
-  return encoded.replace(SUB_DELIMS, escapeSubDelim);
+}
+
+/**
+ * encodeURIComponent over the stretches between the sub-delims, with each sub-delim's escape written in
+ * between. A Content-Disposition value always has some (`filename*=UTF-8''`): this took about a third off
+ * encoding one, against a replace with a callback over the encoded whole. The cuts fall on ASCII characters,
+ * so they never split a surrogate pair.
+ */
+function encodeAroundSubDelims(s: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code === 0x21 || (code >= 0x27 && code <= 0x2a)) {
+      out += `${encodeURIComponent(s.slice(from, i))}%${code.toString(16).toUpperCase()}`;
+      from = i + 1;
+    }
+  }
+  return out + encodeURIComponent(s.slice(from));
 }
 
 /*

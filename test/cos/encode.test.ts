@@ -35,9 +35,18 @@ describe("cosEncode", () => {
     );
   });
 
+  it("encodes sub-delims wherever they stand, next to each other and to non-ASCII text", () => {
+    for (const s of ["'", "''", "!a", "a*", "(文)", "😀'😀", "*'()!", "UTF-8''%E6%96%87", "a b(c)d e"]) {
+      expect(cosEncode(s)).toBe(referenceEncode(s));
+    }
+  });
+
   it("refuses a lone surrogate with a stable code", () => {
     expect(codeOf(() => cosEncode("a\ud800b"))).toBe("InvalidParameter");
     expect(codeOf(() => cosEncode("\udc00"))).toBe("InvalidParameter");
+    // Also when the text has sub-delims, which are encoded around, and the surrogate is in any stretch.
+    expect(codeOf(() => cosEncode("'\ud800"))).toBe("InvalidParameter");
+    expect(codeOf(() => cosEncode("\udc00(x)"))).toBe("InvalidParameter");
   });
 });
 
