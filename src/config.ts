@@ -18,6 +18,8 @@ export interface Config {
   readonly allowedPrefixes: readonly string[];
   readonly pathPrefix: string;
   readonly corsAllowOrigins: readonly string[];
+  /** HEAD the object before answering, so a missing key is a 404 here rather than at download time. */
+  readonly checkExists: boolean;
 }
 
 export type ConfigResult =
@@ -45,15 +47,20 @@ function list(raw: string | undefined): string[] {
     .filter((item) => item !== "");
 }
 
+/** `"true"` or `"false"` (any case, trimmed); unset or empty is the fallback. */
+function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase() ?? "";
+  if (raw === "") return fallback;
+  if (raw !== "true" && raw !== "false") problems.push(`${name} must be "true" or "false"`);
+  return raw === "true";
+}
+
 /** COS_DOMAIN is a custom origin host; `http://` is allowed for a loopback emulator only. */
 function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
   const domain = env.COS_DOMAIN?.trim() ?? "";
-  const accelerate = env.COS_ACCELERATE?.trim().toLowerCase() ?? "";
-  if (accelerate !== "" && accelerate !== "true" && accelerate !== "false") {
-    problems.push('COS_ACCELERATE must be "true" or "false"');
-  }
-  if (domain === "") return accelerate === "true" ? { kind: "accelerate" } : { kind: "default" };
-  if (accelerate === "true") problems.push("set COS_DOMAIN or COS_ACCELERATE=true, not both");
+  const accelerate = flag(env, "COS_ACCELERATE", false, problems);
+  if (domain === "") return accelerate ? { kind: "accelerate" } : { kind: "default" };
+  if (accelerate) problems.push("set COS_DOMAIN or COS_ACCELERATE=true, not both");
   const match = /^(?:(https?):\/\/)?([^/]*)\/?$/i.exec(domain);
   const protocol = match?.[1]?.toLowerCase() === "http" ? "http:" : "https:";
   const host = match?.[2]?.toLowerCase() ?? "";
@@ -128,6 +135,7 @@ export function loadConfig(env: Env): ConfigResult {
   const allowedPrefixes = parsePrefixes(env, problems);
   const pathPrefix = parsePathPrefix(env, problems);
   const corsAllowOrigins = parseOrigins(env, problems);
+  const checkExists = flag(env, "COS_CHECK_EXISTS", false, problems);
 
   const sts = parseStsSettings(env, {
     ...(region === "" ? {} : { region }),
@@ -151,6 +159,7 @@ export function loadConfig(env: Env): ConfigResult {
       allowedPrefixes: Object.freeze(allowedPrefixes),
       pathPrefix,
       corsAllowOrigins: Object.freeze(corsAllowOrigins),
+      checkExists,
     }),
   };
 }

@@ -8,9 +8,12 @@ export const STATUS_BY_CODE = {
   InvalidParameter: 400,
   Unauthorized: 401,
   AccessDenied: 403,
+  NoSuchKey: 404,
   MethodNotAllowed: 405,
   CredentialServiceError: 502,
   CredentialServiceUnavailable: 503,
+  StorageServiceError: 502,
+  StorageServiceUnavailable: 503,
   ConfigError: 500,
   InternalError: 500,
 } as const;

@@ -1,6 +1,7 @@
 import { keyAllowedByPrefixes } from "./auth/prefixes";
 import type { Config } from "./config";
 import { contentDisposition } from "./cos/content-disposition";
+import type { CosAction } from "./cos/policy";
 import { presignUrl } from "./cos/url";
 import { PresignError } from "./errors";
 import { validateKey } from "./key";
@@ -43,6 +44,9 @@ export interface PresignContext {
  */
 export const CLOCK_SKEW_SECONDS = 60;
 
+const GET_ONLY: readonly CosAction[] = ["GetObject"];
+const GET_AND_HEAD: readonly CosAction[] = ["GetObject", "HeadObject"];
+
 /** The COS query parameters that shape the download, all of which get signed. */
 function responseParameters(request: PresignRequest): Record<string, string> {
   const query: Record<string, string> = {};
@@ -60,6 +64,7 @@ function responseParameters(request: PresignRequest): Record<string, string> {
  * The use case: checks the key and ALLOWED_PREFIXES (the last gate before a credential is minted; what a
  * caller's own identity allows was settled by `authorize`), gets a
  * temporary key that can read exactly this object, and signs a URL that dies no later than that key.
+ * With COS_CHECK_EXISTS, first asks COS (HEAD, with that same key) whether the object exists.
  */
 export async function presign(request: PresignRequest, context: PresignContext): Promise<PresignOutcome> {
   const { config, credentials } = context;
@@ -74,7 +79,7 @@ export async function presign(request: PresignRequest, context: PresignContext):
     bucket: config.bucket,
     region: config.region,
     key,
-    actions: ["GetObject"],
+    actions: config.checkExists ? GET_AND_HEAD : GET_ONLY,
     validUntil: Math.floor(context.now() / 1000) + lifetime,
   });
   // The clock is read again after STS answered, so expiresIn counts from the answer, not from the request.
@@ -84,15 +89,23 @@ export async function presign(request: PresignRequest, context: PresignContext):
   if (end <= now) {
     throw new PresignError("CredentialServiceError", "the credential service returned an already expired key");
   }
-  const url = presignUrl({
+  const target = {
     bucket: config.bucket,
     region: config.region,
     key,
     endpoint: config.endpoint,
     credential,
     keyTime: { start: now - CLOCK_SKEW_SECONDS, end },
-    query: responseParameters(request),
-  });
+  };
+  if (config.checkExists) {
+    // With the same one-object key: the check proves the link will find its object, and nothing more.
+    const version = request.versionId === undefined ? {} : { versionId: request.versionId };
+    // Loaded here, not at the top: it pulls in node:http and node:https, which a cold start without the
+    // check never needs.
+    const { checkObjectExists } = await import("./cos/exists");
+    await checkObjectExists(presignUrl({ ...target, method: "head", query: version }));
+  }
+  const url = presignUrl({ ...target, query: responseParameters(request) });
   const result: PresignResult = {
     url,
     key,

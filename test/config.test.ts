@@ -24,8 +24,19 @@ describe("loadConfig", () => {
       allowedPrefixes: ["public/", "reports/"],
       pathPrefix: "",
       corsAllowOrigins: [],
+      checkExists: false,
     });
     expect(Object.isFrozen(result.config)).toBe(true);
+  });
+
+  it.each([
+    ["true", true],
+    [" TRUE ", true],
+    ["false", false],
+    ["", false],
+  ])("COS_CHECK_EXISTS=%j is %s", (value, expected) => {
+    const result = loadConfig({ ...GOOD, COS_CHECK_EXISTS: value });
+    expect("config" in result && result.config.checkExists).toBe(expected);
   });
 
   it.each([
@@ -47,6 +58,7 @@ describe("loadConfig", () => {
       COS_REGION: "Guangzhou",
       COS_DOMAIN: "http://download.example.com",
       COS_ACCELERATE: "yes",
+      COS_CHECK_EXISTS: "on",
       URL_EXPIRES_SECONDS: "7200",
       URL_MAX_EXPIRES_SECONDS: "abc",
       ALLOWED_PREFIXES: "/public/,a*b",
@@ -62,6 +74,7 @@ describe("loadConfig", () => {
       "COS_REGION",
       "COS_DOMAIN",
       "COS_ACCELERATE",
+      "COS_CHECK_EXISTS",
       "URL_MAX_EXPIRES_SECONDS",
       "ALLOWED_PREFIXES",
       "PATH_PREFIX",

@@ -41,6 +41,8 @@ export interface PresignUrlInput {
   endpoint: CosEndpoint;
   credential: Credential;
   keyTime: KeyTime;
+  /** `get` (the default) for a download link, `head` for an existence check. */
+  method?: "get" | "head";
   /**
    * GET Object parameters, named as COS spells them (`response-content-disposition`, `versionId`,
    * `x-cos-traffic-limit`, ...). All of them are signed, so the URL's holder cannot change them.
@@ -51,7 +53,7 @@ export interface PresignUrlInput {
 const TOKEN_PARAM = "x-cos-security-token";
 
 /**
- * A pre-signed GET URL: `https://<host>/<encoded key>?<q-* pairs>&x-cos-security-token=…&<query>`.
+ * A pre-signed GET (or HEAD) URL: `https://<host>/<encoded key>?<q-* pairs>&x-cos-security-token=…&<query>`.
  * Signs `host` and every query parameter, the session token included (the Node SDK appends the token
  * unsigned; signing it, as the Go SDK does, stops it being swapped). Every query name and value is
  * encoded with {@link cosEncode}; names keep their case on the wire and are lower-cased only for signing.
@@ -91,7 +93,7 @@ export function presignUrl(input: PresignUrlInput): string {
   }
 
   const parts = signCanonical(
-    "get",
+    input.method ?? "get",
     // The signature covers the raw key, not its encoded form.
     `/${input.key}`,
     canonicalFromEncoded(names, values),

@@ -1,0 +1,91 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkObjectExists } from "../../src/cos/exists";
+import { PresignError } from "../../src/errors";
+import { registerSecret } from "../support/hygiene";
+
+/**
+ * checkObjectExists against a loopback server that answers as COS would, or fails as a network can.
+ * The URLs carry a signature and a token that must never surface in an error.
+ */
+const SIGNATURE = "q-signature=0123456789abcdef0123456789abcdef01234567";
+const TOKEN = "x-cos-security-token=exists-test-session-token-value";
+
+const behaviours: Record<string, (res: ServerResponse) => void> = {
+  "/found": (res) => res.writeHead(200, { "content-length": "5" }).end(),
+  "/missing": (res) => res.writeHead(404, { "x-cos-request-id": "NjRiZmZk-missing" }).end(),
+  "/forbidden": (res) => res.writeHead(403, { "x-cos-request-id": "NjRiZmZk-forbidden" }).end(),
+  "/conflict": (res) => res.writeHead(409).end(),
+  "/busy": (res) => res.writeHead(503).end(),
+  "/throttled": (res) => res.writeHead(429).end(),
+  "/slow": () => {},
+  "/reset": (res) => res.socket?.destroy(),
+};
+
+let server: Server;
+let origin: string;
+const methods: string[] = [];
+
+beforeAll(async () => {
+  registerSecret("exists-test-session-token-value");
+  registerSecret("0123456789abcdef0123456789abcdef01234567");
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    methods.push(req.method ?? "");
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    (behaviours[path] ?? ((r: ServerResponse) => r.writeHead(500).end()))(res);
+  });
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((done) => server.close(done));
+});
+
+async function outcome(path: string, timeoutMs = 2000): Promise<PresignError | "exists"> {
+  try {
+    await checkObjectExists(`${origin}${path}?${SIGNATURE}&${TOKEN}`, timeoutMs);
+    return "exists";
+  } catch (error) {
+    if (!(error instanceof PresignError)) throw error;
+    return error;
+  }
+}
+
+describe("checkObjectExists", () => {
+  it("resolves on 2xx, with a HEAD request", async () => {
+    methods.length = 0;
+    expect(await outcome("/found")).toBe("exists");
+    expect(methods).toEqual(["HEAD"]);
+  });
+
+  it.each([
+    ["/missing", "NoSuchKey", 404, undefined],
+    ["/forbidden", "StorageServiceError", 502, undefined],
+    ["/conflict", "StorageServiceError", 502, undefined],
+    ["/busy", "StorageServiceUnavailable", 503, 1],
+    ["/throttled", "StorageServiceUnavailable", 503, 1],
+    ["/reset", "StorageServiceUnavailable", 503, 1],
+  ])("%s → %s (%i)", async (path, code, status, retryAfter) => {
+    const error = await outcome(path);
+    expect(error).toMatchObject({ code, status, retryAfterSeconds: retryAfter });
+    const text = JSON.stringify({ message: (error as PresignError).message, detail: (error as PresignError).detail });
+    expect(text).not.toContain("q-signature");
+    expect(text).not.toContain("exists-test-session-token-value");
+  });
+
+  it("names the missing permission on a 403 and keeps COS's request id for the log", async () => {
+    const error = (await outcome("/forbidden")) as PresignError;
+    expect(error.message).toContain("cos:HeadObject");
+    expect(error.detail).toEqual({ cosStatus: "403", cosRequestId: "NjRiZmZk-forbidden" });
+  });
+
+  it("gives up on a silent COS at the deadline with a retryable error", async () => {
+    const started = Date.now();
+    const error = await outcome("/slow", 300);
+    expect(error).toMatchObject({ code: "StorageServiceUnavailable", status: 503, detail: { check: "timeout" } });
+    // Generous: the point is that it stops near the deadline rather than waiting for the server.
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+});
