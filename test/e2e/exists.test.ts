@@ -1,0 +1,97 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Handler } from "../../src/app";
+import { createFunctionServer } from "../../src/http/node";
+import { loadBundle } from "../support/bundle";
+import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack, startLocalStack } from "../support/local-stack";
+
+/**
+ * COS_CHECK_EXISTS end to end: the built bundle behind the node:http adapter, the fake STS and the strict
+ * local COS, which checks the HEAD's signature, token and policy exactly as it checks a download's.
+ */
+let stack: LocalStack;
+const servers: Server[] = [];
+
+async function serve(handler: Handler): Promise<string> {
+  const server = createFunctionServer(handler);
+  servers.push(server);
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+let checking: string;
+let notChecking: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  const bundle = loadBundle();
+  checking = await serve(bundle.createHandler({ env: { ...stack.env, COS_CHECK_EXISTS: "true" }, log: () => {} }));
+  notChecking = await serve(bundle.createHandler({ env: stack.env, log: () => {} }));
+});
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  }
+  await stack.close();
+});
+beforeEach(() => {
+  stack.cos.requests.length = 0;
+  stack.sts.reset();
+});
+
+function policyActions(): unknown {
+  const call = stack.sts.calls.at(-1);
+  return (call?.policy as { statement: { action: unknown }[] } | undefined)?.statement[0]?.action;
+}
+
+describe("COS_CHECK_EXISTS=true", () => {
+  it("checks with a HEAD under the same one-object key, then redirects to a download that works", async () => {
+    const answer = await fetch(`${checking}/hello.txt`, { redirect: "manual" });
+    expect(answer.status).toBe(302);
+    expect(stack.cos.requests).toEqual([{ method: "HEAD", key: "hello.txt", status: 200 }]);
+    expect(policyActions()).toEqual(["name/cos:GetObject", "name/cos:HeadObject"]);
+    const download = await fetch(answer.headers.get("location") as string);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toContain("Hello");
+  });
+
+  it("answers 404 NoSuchKey for a key with no object, and signs nothing for it", async () => {
+    const answer = await fetch(`${checking}/reports/no-such-report.txt?format=json`);
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toMatchObject({ error: { code: "NoSuchKey", message: expect.any(String) } });
+    expect(stack.cos.requests).toEqual([
+      { method: "HEAD", key: "reports/no-such-report.txt", status: 404, code: "NoSuchKey" },
+    ]);
+  });
+
+  it("checks a CJK key with a space through the same encoding as the link", async () => {
+    const answer = await fetch(`${checking}/reports/${encodeURIComponent("季度 报告.txt")}?format=json`);
+    expect(answer.status).toBe(200);
+    expect(stack.cos.requests).toEqual([{ method: "HEAD", key: "reports/季度 报告.txt", status: 200 }]);
+  });
+
+  it("reports a missing key per entry in a batch, the others still signed", async () => {
+    const handler = loadBundle().createHandler({ env: { ...stack.env, COS_CHECK_EXISTS: "true" }, log: () => {} });
+    const answer = (await handler({ keys: ["hello.txt", "missing.txt"] }, { request_id: "batch-1" })) as {
+      results: { key: string; url?: string; error?: { code: string } }[];
+    };
+    expect(answer.results).toEqual([
+      expect.objectContaining({ key: "hello.txt", bucket: LOCAL_BUCKET, url: expect.stringContaining("/hello.txt?") }),
+      expect.objectContaining({ key: "missing.txt", error: expect.objectContaining({ code: "NoSuchKey" }) }),
+    ]);
+  });
+});
+
+describe("COS_CHECK_EXISTS unset (the default)", () => {
+  it("signs without asking COS, with a GetObject-only key, so a missing object fails only at download", async () => {
+    const answer = await fetch(`${notChecking}/missing.txt`, { redirect: "manual" });
+    expect(answer.status).toBe(302);
+    expect(stack.cos.requests).toEqual([]);
+    expect(policyActions()).toEqual(["name/cos:GetObject"]);
+    expect(stack.sts.calls.at(-1)?.region).toBe(LOCAL_REGION);
+    const download = await fetch(answer.headers.get("location") as string);
+    expect(download.status).toBe(404);
+  });
+});
