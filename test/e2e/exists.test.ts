@@ -22,11 +22,17 @@ async function serve(handler: Handler): Promise<string> {
 
 let checking: string;
 let notChecking: string;
+const checkingLogs: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   stack = await startLocalStack();
   const bundle = loadBundle();
-  checking = await serve(bundle.createHandler({ env: { ...stack.env, COS_CHECK_EXISTS: "true" }, log: () => {} }));
+  checking = await serve(
+    bundle.createHandler({
+      env: { ...stack.env, COS_CHECK_EXISTS: "true" },
+      log: (record) => checkingLogs.push({ ...record }),
+    }),
+  );
   notChecking = await serve(bundle.createHandler({ env: stack.env, log: () => {} }));
 });
 afterAll(async () => {
@@ -64,12 +70,28 @@ describe("COS_CHECK_EXISTS=true", () => {
     expect(stack.cos.requests).toEqual([
       { method: "HEAD", key: "reports/no-such-report.txt", status: 404, code: "NoSuchKey" },
     ]);
+    // The log line says what COS answered, and never carries the signed HEAD URL.
+    const line = checkingLogs.at(-1);
+    expect(line).toMatchObject({ code: "NoSuchKey", status: 404, detail: { cosStatus: "404" } });
+    expect(JSON.stringify(line)).not.toMatch(/q-signature|x-cos-security-token/);
   });
 
   it("checks a CJK key with a space through the same encoding as the link", async () => {
     const answer = await fetch(`${checking}/reports/${encodeURIComponent("季度 报告.txt")}?format=json`);
     expect(answer.status).toBe(200);
     expect(stack.cos.requests).toEqual([{ method: "HEAD", key: "reports/季度 报告.txt", status: 200 }]);
+  });
+
+  it('checks the asked-for version: the local COS keeps only version "null"', async () => {
+    const missing = await fetch(`${checking}/hello.txt?format=json&versionId=MTg0NDUxNTc1NjIzMTQ1MDAwODg`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: "NoSuchKey" } });
+    const current = await fetch(`${checking}/hello.txt?format=json&versionId=null`);
+    expect(current.status).toBe(200);
+    expect(stack.cos.requests.map((entry) => [entry.method, entry.status, entry.code])).toEqual([
+      ["HEAD", 404, "NoSuchVersion"],
+      ["HEAD", 200, undefined],
+    ]);
   });
 
   it("reports a missing key per entry in a batch, the others still signed", async () => {
