@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Handler } from "../../src/app";
@@ -103,6 +103,29 @@ describe("COS_CHECK_EXISTS=true", () => {
       expect.objectContaining({ key: "hello.txt", bucket: LOCAL_BUCKET, url: expect.stringContaining("/hello.txt?") }),
       expect.objectContaining({ key: "missing.txt", error: expect.objectContaining({ code: "NoSuchKey" }) }),
     ]);
+  });
+});
+
+describe("COS_CHECK_EXISTS=true with COS out of reach", () => {
+  it("answers 503 StorageServiceUnavailable with Retry-After, not a link that may not work", async () => {
+    // A port nothing listens on: the connection is refused at once.
+    const closed = await new Promise<number>((done) => {
+      const probe = createServer();
+      probe.listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => done(port));
+      });
+    });
+    const origin = await serve(
+      loadBundle().createHandler({
+        env: { ...stack.env, COS_DOMAIN: `http://127.0.0.1:${closed}`, COS_CHECK_EXISTS: "true" },
+        log: () => {},
+      }),
+    );
+    const answer = await fetch(`${origin}/hello.txt`, { redirect: "manual" });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get("retry-after")).toBe("1");
+    expect(await answer.json()).toMatchObject({ error: { code: "StorageServiceUnavailable" } });
   });
 });
 
