@@ -22,35 +22,59 @@ function agentFor(secure: boolean): HttpAgent {
   return httpAgent;
 }
 
-/** The status of a HEAD on a pre-signed URL, and COS's request id for the log. */
-function head(url: URL, timeoutMs: number): Promise<{ status: number; cosRequestId: string | undefined }> {
+interface HeadAnswer {
+  readonly status: number;
+  readonly cosRequestId: string | undefined;
+}
+
+/** One HEAD. `agent: false` asks for a connection of its own instead of one from the pool. */
+function headOnce(url: URL, signal: AbortSignal, agent: HttpAgent | false): Promise<HeadAnswer> {
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === "https:";
-    const controller = new AbortController();
-    // Cleared as soon as COS answers, so a late abort can never hit a finished exchange.
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const options = {
-      method: "HEAD",
-      signal: controller.signal,
-      agent: agentFor(secure),
-    };
+    const options = { method: "HEAD", signal, agent };
     const onResponse = (response: IncomingMessage): void => {
-      clearTimeout(timer);
       response.resume();
       const id = response.headers["x-cos-request-id"];
       resolve({ status: response.statusCode ?? 0, cosRequestId: typeof id === "string" ? id : undefined });
     };
-    const request = secure ? httpsRequest(url, options, onResponse) : httpRequest(url, options, onResponse);
-    request.on("error", (error) => {
-      clearTimeout(timer);
-      reject(controller.signal.aborted ? new TimeoutError() : error);
+    const request =
+      url.protocol === "https:" ? httpsRequest(url, options, onResponse) : httpRequest(url, options, onResponse);
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      reject(request.reusedSocket && error.code === "ECONNRESET" ? new StaleConnectionError() : error);
     });
     request.end();
   });
 }
 
+/**
+ * The status of a HEAD on a pre-signed URL, and COS's request id for the log, within `timeoutMs` in all.
+ * A kept-alive connection can die while SCF has the instance frozen, and the first request on it after the
+ * thaw fails with ECONNRESET. HEAD is idempotent, so that one case is retried once on a new connection (the
+ * retry Node's http documentation gives for `request.reusedSocket`); any other pooled socket may be as stale.
+ */
+async function head(url: URL, timeoutMs: number): Promise<HeadAnswer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    try {
+      return await headOnce(url, controller.signal, agentFor(url.protocol === "https:"));
+    } catch (error) {
+      if (!(error instanceof StaleConnectionError)) throw error;
+      return await headOnce(url, controller.signal, false);
+    }
+  } catch (error) {
+    throw controller.signal.aborted ? new TimeoutError() : error;
+  } finally {
+    // Cleared once the exchange is settled, so a late abort can never hit a finished one.
+    clearTimeout(timer);
+  }
+}
+
 class TimeoutError extends Error {
   override readonly name = "TimeoutError";
+}
+
+class StaleConnectionError extends Error {
+  override readonly name = "StaleConnectionError";
 }
 
 function detailOf(status: number | undefined, cosRequestId: string | undefined): Record<string, string> {

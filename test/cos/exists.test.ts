@@ -26,13 +26,23 @@ const behaviours: Record<string, (res: ServerResponse) => void> = {
 let server: Server;
 let origin: string;
 const methods: string[] = [];
+/** Requests served so far on each connection. */
+const servedOn = new WeakMap<object, number>();
 
 beforeAll(async () => {
   registerSecret("exists-test-session-token-value");
   registerSecret("0123456789abcdef0123456789abcdef01234567");
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     methods.push(req.method ?? "");
+    const served = (servedOn.get(req.socket) ?? 0) + 1;
+    servedOn.set(req.socket, served);
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    // What a connection that died during a freeze looks like: the request goes out and the socket resets.
+    if (path === "/stale-when-reused") {
+      if (served > 1) req.socket.destroy();
+      else res.writeHead(200).end();
+      return;
+    }
     (behaviours[path] ?? ((r: ServerResponse) => r.writeHead(500).end()))(res);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
@@ -79,6 +89,14 @@ describe("checkObjectExists", () => {
     const error = (await outcome("/forbidden")) as PresignError;
     expect(error.message).toContain("cos:HeadObject");
     expect(error.detail).toEqual({ cosStatus: "403", cosRequestId: "NjRiZmZk-forbidden" });
+  });
+
+  it("retries once, on a new connection, when a kept-alive one turns out dead", async () => {
+    methods.length = 0;
+    expect(await outcome("/found")).toBe("exists");
+    // The pooled connection from the first check is reused, and reset; the retry gets a connection of its own.
+    expect(await outcome("/stale-when-reused")).toBe("exists");
+    expect(methods).toEqual(["HEAD", "HEAD", "HEAD"]);
   });
 
   it("gives up on a silent COS at the deadline with a retryable error", async () => {
