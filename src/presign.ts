@@ -7,6 +7,7 @@ import { PresignError } from "./errors";
 import { validateKey } from "./key";
 import type { DownloadOptions } from "./options";
 import type { CredentialSource } from "./sts";
+import { isoTimestamp } from "./time";
 
 export interface PresignRequest extends DownloadOptions {
   readonly key: string;
@@ -111,7 +112,7 @@ export async function presign(request: PresignRequest, context: PresignContext):
     key,
     bucket: config.bucket,
     region: config.region,
-    expiresAt: new Date(end * 1000).toISOString(),
+    expiresAt: isoTimestamp(end),
     expiresIn: end - now,
     ...(request.versionId === undefined ? {} : { versionId: request.versionId }),
   };
