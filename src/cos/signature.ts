@@ -93,10 +93,17 @@ const SIGNED_NAMES: ReadonlyMap<string, string> = new Map(
 );
 
 /**
- * COS steps 3/4: names lower-cased then encoded, values encoded (never lower-cased), sorted by encoded name.
- * cos-nodejs-sdk-v5 encodes first and lower-cases after (so `%2F` becomes `%2f`) and sorts by raw name; the
- * two agree on every name made of `a-z 0-9 - _ . ~` and upper-case ASCII letters, i.e. every COS parameter
- * and header name.
+ * A parameter or header name as COS signs it: lower-cased, then encoded. cos-nodejs-sdk-v5 encodes first and
+ * lower-cases after (so `%2F` becomes `%2f`); the two agree on every name made of `a-z 0-9 - _ . ~` and
+ * upper-case ASCII letters, i.e. every COS parameter and header name.
+ */
+export function signedName(name: string): string {
+  return SIGNED_NAMES.get(name) ?? cosEncode(name.toLowerCase());
+}
+
+/**
+ * COS steps 3/4: names in signed form, values encoded (never lower-cased), sorted by encoded name
+ * (cos-nodejs-sdk-v5 sorts by raw name, which gives the same order for the names above).
  */
 function canonicalize(params: Readonly<Record<string, string>>): Canonical {
   const keys = Object.keys(params);
@@ -104,7 +111,7 @@ function canonicalize(params: Readonly<Record<string, string>>): Canonical {
   const values: string[] = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    names[i] = SIGNED_NAMES.get(key) ?? cosEncode(key.toLowerCase());
+    names[i] = signedName(key);
     values[i] = cosEncode(params[key] as string);
   }
   return canonicalFromEncoded(names, values);

@@ -1,7 +1,7 @@
 import type { Credential } from "../credential";
 import { PresignError } from "../errors";
 import { cosEncode, encodeKeyPath } from "./encode";
-import { authorizationQuery, canonicalFromEncoded, type KeyTime, signCanonical } from "./signature";
+import { authorizationQuery, canonicalFromEncoded, type KeyTime, signCanonical, signedName } from "./signature";
 
 /**
  * Where the URL points: the bucket's regional domain, its global-acceleration domain, or a custom origin
@@ -87,7 +87,7 @@ export function presignUrl(input: PresignUrlInput): string {
     }
     const wireName = cosEncode(name);
     const value = cosEncode(query[name] as string);
-    names.push(lower === name ? wireName : cosEncode(lower));
+    names.push(signedName(name));
     values.push(value);
     tail += `&${wireName}=${value}`;
   }
