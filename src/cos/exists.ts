@@ -77,11 +77,8 @@ class StaleConnectionError extends Error {
   override readonly name = "StaleConnectionError";
 }
 
-function detailOf(status: number | undefined, cosRequestId: string | undefined): Record<string, string> {
-  return {
-    ...(status === undefined ? {} : { cosStatus: String(status) }),
-    ...(cosRequestId === undefined ? {} : { cosRequestId }),
-  };
+function detailOf({ status, cosRequestId }: HeadAnswer): Record<string, string> {
+  return cosRequestId === undefined ? { cosStatus: String(status) } : { cosStatus: String(status), cosRequestId };
 }
 
 /**
@@ -104,17 +101,17 @@ export async function checkObjectExists(url: string, timeoutMs = EXISTENCE_CHECK
       { retryAfterSeconds: 1, detail: { check: timedOut ? "timeout" : "network" }, cause },
     );
   }
-  const { status, cosRequestId } = answer;
+  const { status } = answer;
   if (status >= 200 && status < 300) return;
   if (status === 404) {
     throw new PresignError("NoSuchKey", "no object with this key (and version) exists", {
-      detail: detailOf(status, cosRequestId),
+      detail: detailOf(answer),
     });
   }
   if (status >= 500 || status === 429) {
     throw new PresignError("StorageServiceUnavailable", `COS answered ${status} to the existence check; try again`, {
       retryAfterSeconds: 1,
-      detail: detailOf(status, cosRequestId),
+      detail: detailOf(answer),
     });
   }
   throw new PresignError(
@@ -122,6 +119,6 @@ export async function checkObjectExists(url: string, timeoutMs = EXISTENCE_CHECK
     status === 403
       ? "COS refused the existence check (403): the function's role must allow cos:HeadObject on this bucket"
       : `COS answered ${status} to the existence check`,
-    { detail: detailOf(status, cosRequestId) },
+    { detail: detailOf(answer) },
   );
 }
