@@ -59,7 +59,8 @@ const SIG_LENGTH = 43;
  * `<len>` is the field's length in UTF-8 bytes, in decimal. Fixed order, every field always present, an
  * absent option written as the empty field `0:`. The length prefix, not the newline, is what keeps fields
  * apart, so a key may contain newlines or colons and still no two different requests share a string. An empty
- * option and an absent one are the same: the HTTP layer must treat `?filename=` as no filename.
+ * option and an absent one write the same field; they never meet, because an empty option (`?filename=`) is a
+ * 400 before a link is checked.
  */
 export function canonicalLinkString(key: string, exp: string, options: LinkOptions = {}): string {
   let text = `${LINK_CANONICAL_VERSION}\n`;
