@@ -1,5 +1,5 @@
 import type { Config } from "./config";
-import { PresignError } from "./errors";
+import { invalidParameter, PresignError } from "./errors";
 import { asPresignError, errorBody } from "./http/respond";
 import { parseOptions, type RawOptions } from "./options";
 import { type PresignOutcome, type PresignResult, presign } from "./presign";
@@ -34,23 +34,19 @@ export interface DirectOutcome {
   readonly error?: PresignError;
 }
 
-function invalid(message: string): PresignError {
-  return new PresignError("InvalidParameter", message);
-}
-
 /** SCF hands over the parsed event; a caller that double-encoded it sends a string, which we accept once. */
 function eventObject(event: unknown): Record<string, unknown> {
   let value = event;
   if (typeof value === "string") {
-    if (value.length > MAX_EVENT_CHARS) throw invalid("the event is too large");
+    if (value.length > MAX_EVENT_CHARS) throw invalidParameter("the event is too large");
     try {
       value = JSON.parse(value);
     } catch {
-      throw invalid("the event is not JSON");
+      throw invalidParameter("the event is not JSON");
     }
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid('the event must be a JSON object: {"key": "..."} or {"keys": [...]}');
+    throw invalidParameter('the event must be a JSON object: {"key": "..."} or {"keys": [...]}');
   }
   return value as Record<string, unknown>;
 }
@@ -63,7 +59,7 @@ export function isDirectEvent(event: unknown): boolean {
 /** One key with its options; unknown fields are refused so a typo ("fileName") is not silently ignored. */
 function singleRequest(item: Record<string, unknown>) {
   for (const field of Object.keys(item)) {
-    if (!SINGLE_FIELDS.has(field)) throw invalid(`unknown field "${field.slice(0, 64)}"`);
+    if (!SINGLE_FIELDS.has(field)) throw invalidParameter(`unknown field "${field.slice(0, 64)}"`);
   }
   if (typeof item.key !== "string") throw new PresignError("InvalidKey", "key must be a string");
   return { key: item.key, ...parseOptions(item as RawOptions) };
@@ -72,7 +68,7 @@ function singleRequest(item: Record<string, unknown>) {
 async function presignOne(item: unknown, deps: DirectDeps): Promise<PresignOutcome> {
   const fields = typeof item === "string" ? { key: item } : item;
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
-    throw invalid('each entry of "keys" must be a key string or an object with "key"');
+    throw invalidParameter('each entry of "keys" must be a key string or an object with "key"');
   }
   const runtime = deps.runtime();
   return presign(singleRequest(fields as Record<string, unknown>), { ...runtime, now: deps.now });
@@ -80,7 +76,7 @@ async function presignOne(item: unknown, deps: DirectDeps): Promise<PresignOutco
 
 async function batch(items: unknown, deps: DirectDeps): Promise<ItemAnswer[]> {
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_KEYS) {
-    throw invalid(`"keys" must be an array of 1 to ${MAX_BATCH_KEYS} keys`);
+    throw invalidParameter(`"keys" must be an array of 1 to ${MAX_BATCH_KEYS} keys`);
   }
   deps.runtime(); // a bad configuration fails the whole batch once, not a hundred times
   const answers: ItemAnswer[] = new Array(items.length);
@@ -108,7 +104,7 @@ export async function handleDirect(event: unknown, deps: DirectDeps, requestId: 
     const fields = eventObject(event);
     if ("keys" in fields) {
       kind = "batch";
-      if (Object.keys(fields).length > 1) throw invalid('a batch event has only "keys"');
+      if (Object.keys(fields).length > 1) throw invalidParameter('a batch event has only "keys"');
       const results = await batch(fields.keys, deps);
       const succeeded = results.filter((answer) => !("error" in answer)).length;
       return { kind, body: { results, requestId }, keys: results.length, succeeded };

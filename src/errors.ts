@@ -48,6 +48,11 @@ export class PresignError extends Error {
   }
 }
 
+/** The usual error for a malformed option or event field. */
+export function invalidParameter(message: string): PresignError {
+  return new PresignError("InvalidParameter", message);
+}
+
 export function isPresignError(value: unknown): value is PresignError {
   return value instanceof PresignError;
 }

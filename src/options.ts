@@ -1,4 +1,4 @@
-import { PresignError } from "./errors";
+import { invalidParameter } from "./errors";
 import { hasControlCharacter, isWellFormedUnicode } from "./text";
 
 export type Disposition = "attachment" | "inline";
@@ -30,13 +30,9 @@ const MAX_FILENAME_LENGTH = 255;
 /** COS version IDs are base64-like strings. */
 const VERSION_ID = /^[A-Za-z0-9+/=_-]{1,128}$/;
 
-function invalid(message: string): PresignError {
-  return new PresignError("InvalidParameter", message);
-}
-
 function text(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalid(`${name} must be a string`);
+  if (typeof value !== "string") throw invalidParameter(`${name} must be a string`);
   return value;
 }
 
@@ -45,10 +41,10 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
   if (value === undefined || value === null) return undefined;
   const digits = typeof value === "number" ? String(value) : value;
   if (typeof digits !== "string" || !/^[0-9]{1,12}$/.test(digits)) {
-    throw invalid(`${name} must be a whole number from ${min} to ${max}`);
+    throw invalidParameter(`${name} must be a whole number from ${min} to ${max}`);
   }
   const number = Number(digits);
-  if (number < min || number > max) throw invalid(`${name} must be a whole number from ${min} to ${max}`);
+  if (number < min || number > max) throw invalidParameter(`${name} must be a whole number from ${min} to ${max}`);
   return number;
 }
 
@@ -56,10 +52,10 @@ function filename(value: unknown): string | undefined {
   const name = text("filename", value);
   if (name === undefined) return undefined;
   if (name.length === 0 || name.length > MAX_FILENAME_LENGTH) {
-    throw invalid(`filename must be 1 to ${MAX_FILENAME_LENGTH} characters`);
+    throw invalidParameter(`filename must be 1 to ${MAX_FILENAME_LENGTH} characters`);
   }
   if (hasControlCharacter(name) || !isWellFormedUnicode(name)) {
-    throw invalid("filename must not contain control characters or invalid Unicode");
+    throw invalidParameter("filename must not contain control characters or invalid Unicode");
   }
   return name;
 }
@@ -67,14 +63,15 @@ function filename(value: unknown): string | undefined {
 function disposition(value: unknown): Disposition | undefined {
   const kind = text("disposition", value);
   if (kind === undefined) return undefined;
-  if (kind !== "attachment" && kind !== "inline") throw invalid('disposition must be "attachment" or "inline"');
+  if (kind !== "attachment" && kind !== "inline")
+    throw invalidParameter('disposition must be "attachment" or "inline"');
   return kind;
 }
 
 function versionId(value: unknown): string | undefined {
   const id = text("versionId", value);
   if (id === undefined) return undefined;
-  if (!VERSION_ID.test(id)) throw invalid("versionId is not a COS version ID");
+  if (!VERSION_ID.test(id)) throw invalidParameter("versionId is not a COS version ID");
   return id;
 }
 
@@ -88,5 +85,10 @@ export function parseOptions(raw: RawOptions): DownloadOptions {
     trafficLimit: wholeNumber("trafficLimit", raw.trafficLimit, TRAFFIC_LIMIT_MIN, TRAFFIC_LIMIT_MAX),
   };
   // Drop the absent ones so the object only says what was asked.
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as DownloadOptions;
+  return definedOnly(options) as DownloadOptions;
+}
+
+/** The record without its undefined entries. */
+export function definedOnly<T>(record: Readonly<Record<string, T | undefined>>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Record<string, T>;
 }

@@ -1,7 +1,7 @@
 import { authorize } from "../auth";
 import type { Config } from "../config";
 import { PresignError } from "../errors";
-import { parseOptions } from "../options";
+import { definedOnly, parseOptions } from "../options";
 import { type PresignOutcome, presign } from "../presign";
 import type { CredentialSource } from "../sts";
 import { asPresignError, errorResponse, json, redirect } from "./respond";
@@ -120,10 +120,6 @@ async function answer(
   const presigned = await presign({ key, ...options }, { config, credentials, now: deps.now });
   const response = asJson ? json(200, presigned.result) : redirect(presigned.result);
   return { key, presigned, auth: grant.via, response };
-}
-
-function definedOnly<T>(record: Readonly<Record<string, T | undefined>>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Record<string, T>;
 }
 
 /** The HTTP contract, shared by the Function URL, API Gateway and node:http adapters. */
