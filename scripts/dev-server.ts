@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createHandler, type Handler } from "../src/app";
-import type { Env } from "../src/config";
+import type { Env } from "../src/env";
 import { createFunctionServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
 import { startLocalStack } from "../test/support/local-stack";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Config, type Env, loadConfig } from "./config";
+import { type Config, loadConfig } from "./config";
 import { handleDirect, isDirectEvent } from "./direct";
+import type { Env } from "./env";
 import { PresignError } from "./errors";
 import { handleHttp } from "./http/contract";
 import { asPresignError, errorBody } from "./http/respond";

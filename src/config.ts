@@ -1,10 +1,10 @@
 import { type AuthSettings, parseAuthSettings } from "./auth";
 import { appIdFromBucket } from "./cos/policy";
 import type { CosEndpoint } from "./cos/url";
+import { type Env, flag, list, nonEmpty, REGION, wholeNumber } from "./env";
 import { isLoopbackHost } from "./loopback";
+import { EXPIRES_CEILING } from "./options";
 import { parseStsSettings, type StsSettings } from "./sts/settings";
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Everything the function needs, read from the environment once and frozen. */
 export interface Config {
@@ -26,38 +26,14 @@ export type ConfigResult =
   | { readonly config: Config; readonly problems: readonly [] }
   | { readonly problems: readonly string[] };
 
-const REGION = /^[a-z]{2,}(?:-[a-z0-9]+)+$/;
+/** A COS URL lives at most 7 days (COS's limit, and the largest `expires` a request may ask for). */
+const URL_SECONDS = { min: 1, max: EXPIRES_CEILING, unit: "seconds" } as const;
 const HOST =
   /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
 
-function positiveInteger(env: Env, name: string, fallback: number, problems: string[]): number {
-  const raw = env[name];
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^[0-9]{1,9}$/.test(raw) || Number(raw) < 1) {
-    problems.push(`${name} must be a whole number of seconds, at least 1`);
-    return fallback;
-  }
-  return Number(raw);
-}
-
-function list(raw: string | undefined): string[] {
-  return (raw ?? "")
-    .split(",")
-    .map((item) => item.trim())
-    .filter((item) => item !== "");
-}
-
-/** `"true"` or `"false"` (any case, trimmed); unset or empty is the fallback. */
-function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const raw = env[name]?.trim().toLowerCase() ?? "";
-  if (raw === "") return fallback;
-  if (raw !== "true" && raw !== "false") problems.push(`${name} must be "true" or "false"`);
-  return raw === "true";
-}
-
 /** COS_DOMAIN is a custom origin host; `http://` is allowed for a loopback emulator only. */
 function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
-  const domain = env.COS_DOMAIN?.trim() ?? "";
+  const domain = nonEmpty(env.COS_DOMAIN) ?? "";
   const accelerate = flag(env, "COS_ACCELERATE", false, problems);
   if (domain === "") return accelerate ? { kind: "accelerate" } : { kind: "default" };
   if (accelerate) problems.push("set COS_DOMAIN or COS_ACCELERATE=true, not both");
@@ -103,7 +79,7 @@ function parsePrefixes(env: Env, problems: string[]): string[] {
 }
 
 function parsePathPrefix(env: Env, problems: string[]): string {
-  const prefix = env.PATH_PREFIX?.trim() ?? "";
+  const prefix = nonEmpty(env.PATH_PREFIX) ?? "";
   if (prefix === "" || prefix === "/") return "";
   if (!prefix.startsWith("/")) problems.push('PATH_PREFIX must start with "/", e.g. /download');
   return prefix.replace(/\/+$/, "");
@@ -112,8 +88,8 @@ function parsePathPrefix(env: Env, problems: string[]): string {
 /** Reads and checks every variable, reporting every problem at once. Problems never quote a secret. */
 export function loadConfig(env: Env): ConfigResult {
   const problems: string[] = [];
-  const bucket = env.COS_BUCKET?.trim() ?? "";
-  const region = env.COS_REGION?.trim() ?? "";
+  const bucket = nonEmpty(env.COS_BUCKET) ?? "";
+  const region = nonEmpty(env.COS_REGION) ?? "";
   if (bucket === "") {
     problems.push('COS_BUCKET is required: the full bucket name "<name>-<appid>"');
   } else {
@@ -127,8 +103,13 @@ export function loadConfig(env: Env): ConfigResult {
   else if (!REGION.test(region)) problems.push(`COS_REGION "${region}" is not a COS region such as ap-guangzhou`);
 
   const endpoint = parseEndpoint(env, problems);
-  const urlExpiresSeconds = positiveInteger(env, "URL_EXPIRES_SECONDS", 300, problems);
-  const urlMaxExpiresSeconds = positiveInteger(env, "URL_MAX_EXPIRES_SECONDS", 3600, problems);
+  const urlExpiresSeconds = wholeNumber(env, "URL_EXPIRES_SECONDS", { ...URL_SECONDS, fallback: 300 }, problems);
+  const urlMaxExpiresSeconds = wholeNumber(
+    env,
+    "URL_MAX_EXPIRES_SECONDS",
+    { ...URL_SECONDS, fallback: 3600 },
+    problems,
+  );
   if (urlExpiresSeconds > urlMaxExpiresSeconds) {
     problems.push("URL_EXPIRES_SECONDS must not exceed URL_MAX_EXPIRES_SECONDS");
   }
@@ -137,10 +118,7 @@ export function loadConfig(env: Env): ConfigResult {
   const corsAllowOrigins = parseOrigins(env, problems);
   const checkExists = flag(env, "COS_CHECK_EXISTS", false, problems);
 
-  const sts = parseStsSettings(env, {
-    ...(region === "" ? {} : { region }),
-    ...(env.SCF_FUNCTIONNAME ? { functionName: env.SCF_FUNCTIONNAME } : {}),
-  });
+  const sts = parseStsSettings(env);
   problems.push(...sts.problems);
   const auth = parseAuthSettings(env);
   problems.push(...auth.problems);

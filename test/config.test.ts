@@ -87,6 +87,23 @@ describe("loadConfig", () => {
     expect(text).not.toContain("config-test-secret-key-value");
   });
 
+  it("reads every whole-number setting by the same rule: trimmed, and within its range", () => {
+    const trimmed = loadConfig({ ...GOOD, URL_EXPIRES_SECONDS: " 300 ", STS_TIMEOUT_MS: " 300 " });
+    expect("config" in trimmed && [trimmed.config.urlExpiresSeconds, trimmed.config.sts.requestTimeoutMs]).toEqual([
+      300, 300,
+    ]);
+    // No COS URL may outlive 7 days, so neither setting may ask for more.
+    const tooLong = loadConfig({ ...GOOD, URL_EXPIRES_SECONDS: "604801", URL_MAX_EXPIRES_SECONDS: "604801" });
+    expect(tooLong.problems.filter((problem) => problem.includes("from 1 to 604800"))).toHaveLength(2);
+  });
+
+  it("reports a bad COS_REGION once, although STS falls back to it", () => {
+    const result = loadConfig({ ...GOOD, COS_REGION: "Guangzhou" });
+    expect(result.problems.filter((problem) => /REGION/.test(problem))).toEqual([
+      'COS_REGION "Guangzhou" is not a COS region such as ap-guangzhou',
+    ]);
+  });
+
   it("requires the essentials", () => {
     const result = loadConfig({});
     const text = result.problems.join("\n");

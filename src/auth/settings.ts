@@ -1,3 +1,4 @@
+import { type Env, list, nonEmpty, secretValue, wholeNumber } from "../env";
 import { isLoopbackHost } from "../loopback";
 
 export type AuthMode = "none" | "link" | "jwt";
@@ -32,7 +33,7 @@ const MAX_CLOCK_TOLERANCE_SECONDS = 300;
  * Reads the auth part of the environment and reports every problem at once. `settings` is present only when
  * `problems` is empty. Problems name variables, never their values: a misplaced secret must not reach a log.
  */
-export function parseAuthSettings(env: Readonly<Record<string, string | undefined>>): {
+export function parseAuthSettings(env: Env): {
   settings?: AuthSettings;
   problems: string[];
 } {
@@ -59,24 +60,16 @@ export function parseAuthSettings(env: Readonly<Record<string, string | undefine
   return { settings, problems };
 }
 
-/** An unset variable and an empty one mean the same: deployment tools often write `NAME=` for "not set". */
-function present(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
-}
-
 function parseModes(raw: string | undefined, problems: string[]): AuthMode[] {
-  const value = present(raw);
-  if (value === undefined) {
+  if (nonEmpty(raw) === undefined) {
     // No silent default: an unset AUTH_MODE must not quietly mean "anyone may read".
     problems.push('AUTH_MODE is not set: set it to one or more of "none", "link", "jwt", comma-separated');
     return [];
   }
   const modes: AuthMode[] = [];
-  for (const item of value.split(",")) {
-    const name = item.trim().toLowerCase();
-    if (name === "") {
-      continue; // "link," is a harmless trailing comma, not a mode.
-    }
+  // list() drops empty items: "link," is a harmless trailing comma, not a mode.
+  for (const item of list(raw)) {
+    const name = item.toLowerCase();
     const mode = MODES.find((candidate) => candidate === name);
     if (mode === undefined) {
       problems.push(`AUTH_MODE: unknown mode ${JSON.stringify(name.slice(0, 40))}; use "none", "link" or "jwt"`);
@@ -98,9 +91,9 @@ function checkSecretLength(name: string, secret: string, problems: string[]): vo
   }
 }
 
-function parseLink(env: Readonly<Record<string, string | undefined>>, problems: string[]): AuthSettings["link"] {
-  const current = present(env.LINK_SECRET);
-  const previous = present(env.LINK_SECRET_PREVIOUS);
+function parseLink(env: Env, problems: string[]): AuthSettings["link"] {
+  const current = secretValue(env.LINK_SECRET);
+  const previous = secretValue(env.LINK_SECRET_PREVIOUS);
   if (current === undefined) {
     problems.push(
       previous === undefined
@@ -120,11 +113,11 @@ function parseLink(env: Readonly<Record<string, string | undefined>>, problems: 
   return Object.freeze({ secrets: Object.freeze(secrets) });
 }
 
-function parseJwt(env: Readonly<Record<string, string | undefined>>, problems: string[]): AuthSettings["jwt"] {
-  const secret = present(env.JWT_SECRET);
-  const jwksUrl = present(env.JWT_JWKS_URL);
-  const issuer = present(env.JWT_ISSUER);
-  const audience = present(env.JWT_AUDIENCE);
+function parseJwt(env: Env, problems: string[]): AuthSettings["jwt"] {
+  const secret = secretValue(env.JWT_SECRET);
+  const jwksUrl = secretValue(env.JWT_JWKS_URL);
+  const issuer = secretValue(env.JWT_ISSUER);
+  const audience = secretValue(env.JWT_AUDIENCE);
   const before = problems.length;
 
   if (secret === undefined && jwksUrl === undefined) {
@@ -146,7 +139,12 @@ function parseJwt(env: Readonly<Record<string, string | undefined>>, problems: s
   if (audience === undefined) {
     problems.push("AUTH_MODE includes jwt but JWT_AUDIENCE is not set (the expected `aud` claim)");
   }
-  const clockToleranceSeconds = parseTolerance(env.JWT_CLOCK_TOLERANCE_SECONDS, problems);
+  const clockToleranceSeconds = wholeNumber(
+    env,
+    "JWT_CLOCK_TOLERANCE_SECONDS",
+    { fallback: DEFAULT_CLOCK_TOLERANCE_SECONDS, min: 0, max: MAX_CLOCK_TOLERANCE_SECONDS, unit: "seconds" },
+    problems,
+  );
 
   if (problems.length > before || issuer === undefined || audience === undefined) {
     return undefined;
@@ -175,19 +173,4 @@ function checkJwksUrl(raw: string, problems: string[]): void {
     return; // Plain http only where nothing can sit on the wire: local tests and sidecars.
   }
   problems.push("JWT_JWKS_URL must use https:// (http:// is accepted only for loopback hosts)");
-}
-
-function parseTolerance(raw: string | undefined, problems: string[]): number {
-  const value = present(raw);
-  if (value === undefined) {
-    return DEFAULT_CLOCK_TOLERANCE_SECONDS;
-  }
-  const seconds = /^\d{1,3}$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!(seconds >= 0 && seconds <= MAX_CLOCK_TOLERANCE_SECONDS)) {
-    problems.push(
-      `JWT_CLOCK_TOLERANCE_SECONDS must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_SECONDS}`,
-    );
-    return DEFAULT_CLOCK_TOLERANCE_SECONDS;
-  }
-  return seconds;
 }

@@ -3,6 +3,7 @@
  * reports name variables but never repeat a value (a misplaced secret must not reach a log through them).
  */
 
+import { type Env, nonEmpty, REGION, secretValue, wholeNumber } from "../env";
 import { isLoopbackHost } from "../loopback";
 
 export type StsMode = "AssumeRole" | "GetFederationToken";
@@ -52,8 +53,6 @@ const ATTEMPT_LIMITS = { min: 1, max: 5 } as const;
 
 /** `qcs::cam::uin/<uin>:role/<id>`, `…:roleName/<name>` and the service-role forms under `role/`. */
 const ROLE_ARN = /^qcs::cam::uin\/\d+:role(?:Name)?\/\S+$/;
-const REGION = /^[a-z]+(?:-[a-z0-9]+)+$/;
-const WHOLE_NUMBER = /^\d+$/;
 /** RFC 1123 host names and dotted IPv4; IPv6 only as the bracketed loopback. */
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 
@@ -109,40 +108,16 @@ function parseEndpoint(raw: string): { endpoint: string; protocol: "https://" | 
   return { endpoint: url.host, protocol: url.protocol === "http:" ? "http://" : "https://" };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed === undefined || trimmed === "" ? undefined : trimmed;
-}
-
-function wholeNumber(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-  unit: string,
-): number {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return fallback;
-  const value = WHOLE_NUMBER.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    problems.push(`${name} must be a whole number of ${unit} from ${min} to ${max}`);
-    return fallback;
-  }
-  return value;
-}
-
-export function parseStsSettings(
-  env: Readonly<Record<string, string | undefined>>,
-  defaults: { region?: string; functionName?: string },
-): { settings?: StsSettings; problems: string[] } {
+/**
+ * The STS part of the environment. The region is STS_REGION, else COS_REGION; COS_REGION's own format is
+ * config.ts's to check, so a bad one is reported once. RoleSessionName comes from SCF_FUNCTIONNAME.
+ */
+export function parseStsSettings(env: Env): { settings?: StsSettings; problems: string[] } {
   const problems: string[] = [];
 
   const roleArn = nonEmpty(env.STS_ROLE_ARN);
-  // Secrets are not trimmed (a key is what it is), only checked for presence.
-  const secretId = env.STS_SECRET_ID === "" ? undefined : env.STS_SECRET_ID;
-  const secretKey = env.STS_SECRET_KEY === "" ? undefined : env.STS_SECRET_KEY;
+  const secretId = secretValue(env.STS_SECRET_ID);
+  const secretKey = secretValue(env.STS_SECRET_KEY);
 
   if (secretId !== undefined && secretKey === undefined) {
     problems.push("STS_SECRET_ID is set but STS_SECRET_KEY is not: set both or neither");
@@ -175,11 +150,12 @@ export function parseStsSettings(
     else ({ endpoint, protocol } = parsed);
   }
 
-  const region = nonEmpty(env.STS_REGION) ?? nonEmpty(defaults.region) ?? nonEmpty(env.COS_REGION);
+  const stsRegion = nonEmpty(env.STS_REGION);
+  const region = stsRegion ?? nonEmpty(env.COS_REGION);
   if (region === undefined) {
     problems.push("STS_REGION (or COS_REGION) must be set to a region such as ap-guangzhou");
-  } else if (!REGION.test(region)) {
-    problems.push("STS_REGION (or COS_REGION) must be a region name such as ap-guangzhou");
+  } else if (stsRegion !== undefined && !REGION.test(stsRegion)) {
+    problems.push("STS_REGION must be a region name such as ap-guangzhou");
   }
 
   // Without a mode there is no API to hold it to yet; check the widest range so only real mistakes show.
@@ -187,29 +163,25 @@ export function parseStsSettings(
   const durationSeconds = wholeNumber(
     env,
     "STS_DURATION_SECONDS",
-    STS_DEFAULTS.durationSeconds,
-    limits.min,
-    limits.max,
+    { fallback: STS_DEFAULTS.durationSeconds, ...limits, unit: mode === undefined ? "seconds" : `seconds (${mode})` },
     problems,
-    mode === undefined ? "seconds" : `seconds (${mode})`,
   );
   const requestTimeoutMs = wholeNumber(
     env,
     "STS_TIMEOUT_MS",
-    STS_DEFAULTS.requestTimeoutMs,
-    TIMEOUT_LIMITS.min,
-    TIMEOUT_LIMITS.max,
+    { fallback: STS_DEFAULTS.requestTimeoutMs, ...TIMEOUT_LIMITS, unit: "milliseconds" },
     problems,
-    "milliseconds",
   );
   const deadlineMs = wholeNumber(
     env,
     "STS_DEADLINE_MS",
-    Math.max(STS_DEFAULTS.deadlineMs, requestTimeoutMs),
-    TIMEOUT_LIMITS.min,
-    DEADLINE_MAX_MS,
+    {
+      fallback: Math.max(STS_DEFAULTS.deadlineMs, requestTimeoutMs),
+      min: TIMEOUT_LIMITS.min,
+      max: DEADLINE_MAX_MS,
+      unit: "milliseconds",
+    },
     problems,
-    "milliseconds",
   );
   if (deadlineMs < requestTimeoutMs) {
     problems.push("STS_DEADLINE_MS must be at least STS_TIMEOUT_MS: the deadline covers every attempt");
@@ -217,16 +189,13 @@ export function parseStsSettings(
   const maxAttempts = wholeNumber(
     env,
     "STS_MAX_ATTEMPTS",
-    STS_DEFAULTS.maxAttempts,
-    ATTEMPT_LIMITS.min,
-    ATTEMPT_LIMITS.max,
+    { fallback: STS_DEFAULTS.maxAttempts, ...ATTEMPT_LIMITS, unit: "attempts" },
     problems,
-    "attempts",
   );
 
   if (problems.length > 0 || mode === undefined || region === undefined) return { problems };
 
-  const functionName = nonEmpty(defaults.functionName) ?? nonEmpty(env.SCF_FUNCTIONNAME);
+  const functionName = nonEmpty(env.SCF_FUNCTIONNAME);
   const settings: StsSettings = Object.freeze({
     mode,
     ...(mode === "AssumeRole" && roleArn !== undefined ? { roleArn } : {}),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { AppOptions, Handler } from "../../src/app";
-import type { Env } from "../../src/config";
+import type { Env } from "../../src/env";
 import type { LogRecord } from "../../src/log";
 import { loadBundle } from "../support/bundle";
 import { type FakeSts, type FakeStsOptions, startFakeSts } from "../support/fake-sts";

@@ -6,8 +6,13 @@ const SECRET_ID = "AKIDsecretIdValue0123456789abcdef";
 const SECRET_KEY = "secretKeyValue0123456789abcdefXYZ";
 const defaults = { region: "ap-guangzhou", functionName: "cos-presign-prod" };
 
+/** `given` is what the deployment sets, COS_REGION and SCF_FUNCTIONNAME; when given, it wins over `env`'s. */
 function parse(env: Record<string, string | undefined>, given: { region?: string; functionName?: string } = defaults) {
-  return parseStsSettings(env, given);
+  return parseStsSettings({
+    ...env,
+    COS_REGION: given.region ?? env.COS_REGION,
+    SCF_FUNCTIONNAME: given.functionName ?? env.SCF_FUNCTIONNAME,
+  });
 }
 
 describe("parseStsSettings: mode", () => {
@@ -162,7 +167,7 @@ describe("parseStsSettings: endpoint", () => {
 });
 
 describe("parseStsSettings: names sent to STS", () => {
-  it("takes the function name from defaults, then SCF_FUNCTIONNAME, then cos-presign", () => {
+  it("takes the function name from SCF_FUNCTIONNAME, else cos-presign", () => {
     expect(parse({ STS_ROLE_ARN: ROLE, SCF_FUNCTIONNAME: "from-env" }).settings?.sessionName).toBe("cos-presign-prod");
     const fromEnv = parse({ STS_ROLE_ARN: ROLE, SCF_FUNCTIONNAME: "from-env" }, { region: "ap-guangzhou" });
     expect(fromEnv.settings?.sessionName).toBe("from-env");

@@ -42,10 +42,14 @@ beforeEach(() => {
 });
 
 function settingsFor(env: Record<string, string>, functionName = "cos-presign-test"): StsSettings {
-  const { settings, problems } = parseStsSettings(
-    { STS_ENDPOINT: fake.url, STS_TIMEOUT_MS: String(TIMEOUT_MS), STS_DEADLINE_MS: String(DEADLINE_MS), ...env },
-    { region: REGION, functionName },
-  );
+  const { settings, problems } = parseStsSettings({
+    COS_REGION: REGION,
+    SCF_FUNCTIONNAME: functionName,
+    STS_ENDPOINT: fake.url,
+    STS_TIMEOUT_MS: String(TIMEOUT_MS),
+    STS_DEADLINE_MS: String(DEADLINE_MS),
+    ...env,
+  });
   if (settings === undefined) throw new Error(problems.join("; "));
   return settings;
 }
@@ -420,16 +424,14 @@ describe("failures", () => {
     const closed = await startFakeSts({ keys: [PERMANENT] });
     const url = closed.url;
     await closed.close();
-    const { settings } = parseStsSettings(
-      {
-        STS_SECRET_ID: PERMANENT.secretId,
-        STS_SECRET_KEY: PERMANENT.secretKey,
-        STS_ENDPOINT: url,
-        STS_TIMEOUT_MS: "200",
-        STS_DEADLINE_MS: "1000",
-      },
-      { region: REGION },
-    );
+    const { settings } = parseStsSettings({
+      COS_REGION: REGION,
+      STS_SECRET_ID: PERMANENT.secretId,
+      STS_SECRET_KEY: PERMANENT.secretKey,
+      STS_ENDPOINT: url,
+      STS_TIMEOUT_MS: "200",
+      STS_DEADLINE_MS: "1000",
+    });
     if (settings === undefined) throw new Error("settings");
     const error = await failure(createCredentialSource(settings, { now, env: {} }).get(request("k")));
     expect(error.code).toBe("CredentialServiceUnavailable");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import type { Env } from "../../src/config";
+import type { Env } from "../../src/env";
 import { type FakeSts, startFakeSts } from "./fake-sts";
 import { type LocalCos, type LocalCosRequestLog, startLocalCos } from "./local-cos";
 
