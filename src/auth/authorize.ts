@@ -15,9 +15,9 @@ export interface AuthRequest {
 
 export interface AuthGrant {
   readonly via: "none" | "link" | "jwt" | "direct";
-  /** further prefix limit from a JWT claim; undefined = no extra limit */
+  /** The JWT's `cos_prefixes`, already applied to the key here; undefined = no extra limit. */
   readonly prefixes?: readonly string[];
-  /** subject for the log line (jwt sub), never a secret */
+  /** The JWT's `sub`. Not logged (it may be personal data); for callers that need to know who asked. */
   readonly subject?: string;
 }
 

@@ -1,9 +1,26 @@
+import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { AUDIENCE, ISSUER, JWT_SECRET } from "../auth/support";
 import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
 
 const sts = useFakeSts();
 
 describe("the log line", () => {
+  it("says a JWT let the request in, but not whose: the subject may be personal data", async () => {
+    const env = { ...baseEnv(sts), AUTH_MODE: "jwt", JWT_SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+    const { handler, logs } = bundleHandler(env);
+    const token = await new SignJWT({ sub: "subject-alice-1234", iss: ISSUER, aud: AUDIENCE })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const answer = (await handler(
+      functionUrlEvent("/public/a.txt", {}, { authorization: `Bearer ${token}` }),
+    )) as ScfAnswer;
+    expect(answer.statusCode).toBe(302);
+    expect(logs[0]).toMatchObject({ code: "OK", auth: "jwt" });
+    expect(JSON.stringify(logs)).not.toContain("subject-alice-1234");
+  });
+
   it("has every field, a miss then a hit, and no secret, token or signature", async () => {
     const { handler, logs } = bundleHandler(baseEnv(sts));
     const first = (await handler(functionUrlEvent("/public/a.txt"), { request_id: "log-1" })) as ScfAnswer;
