@@ -117,6 +117,15 @@ describe("authorize: JWT with a shared secret (HS256)", () => {
     expect(await tokenFailure(hs512)).toBe("token algorithm not allowed");
   });
 
+  it("a correctly signed token over 8 KiB is refused unread; one under it is checked as usual", async () => {
+    const over = await hs256({ pad: "x".repeat(6000) });
+    expect(over.length).toBeGreaterThan(8192);
+    expect(await tokenFailure(over)).toBe("token malformed (too long)");
+    const within = await hs256({ pad: "x".repeat(5900) });
+    expect(within.length).toBeLessThanOrEqual(8192);
+    await expect(authorize(settings, httpRequest(KEY, {}, bearer(within)), NOW)).resolves.toMatchObject({ via: "jwt" });
+  });
+
   it("malformed tokens", async () => {
     for (const token of [
       "abc",

@@ -70,6 +70,29 @@ describe("canonical string and signature (fixed vectors, computed with Python's 
     expect(canonicalLinkString("a\n1:b", "c")).not.toBe(canonicalLinkString("a", "b\n1:c"));
   });
 
+  it("is unambiguous where a naive format breaks: the same text cut into fields two ways never gives the same bytes", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "1", ":", "\n", "é", "0"), maxLength: 12 });
+    const cuts = (length: number) =>
+      fc
+        .array(fc.integer({ min: 0, max: length }), { minLength: 6, maxLength: 6 })
+        .map((at) => at.sort((x, y) => x - y));
+    const cutTwice = text.chain((t) => fc.tuple(fc.constant(t), cuts(t.length), cuts(t.length)));
+    type Fields = [string, string, string, string, string, string, string];
+    const fieldsOf = (t: string, at: readonly number[]): Fields => {
+      const bounds = [0, ...at, t.length];
+      return bounds.slice(1).map((end, i) => t.slice(bounds[i], end)) as Fields;
+    };
+    const bytes = ([key, exp, filename, disposition, versionId, trafficLimit, expires]: Fields) =>
+      canonicalLinkString(key, exp, { filename, disposition, versionId, trafficLimit, expires });
+    fc.assert(
+      fc.property(cutTwice, ([t, first, second]) => {
+        fc.pre(first.join() !== second.join());
+        expect(bytes(fieldsOf(t, first))).not.toBe(bytes(fieldsOf(t, second)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("signLink refuses what it cannot sign unambiguously", () => {
     for (const exp of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e13]) {
       expect(() => signLink(secret, KEY, exp), String(exp)).toThrow(RangeError);
