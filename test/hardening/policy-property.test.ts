@@ -62,7 +62,11 @@ describe("every policy sent to STS", () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ key, event }) => {
         const before = sts.calls.length;
-        const answer = (await harness.handler(event)) as { statusCode?: number; body?: string; url?: string };
+        const answer = (await harness.handler(event)) as {
+          statusCode?: number;
+          headers?: Record<string, string>;
+          url?: string;
+        };
         const calls = sts.calls.slice(before);
         const succeeded = answer.statusCode === 302 || typeof answer.url === "string";
 
@@ -70,6 +74,15 @@ describe("every policy sent to STS", () => {
         outcomes[succeeded ? "signed" : "refused"]++;
         expect(calls.length).toBeLessThanOrEqual(1);
         if (!succeeded) expect(calls).toEqual([]);
+        if (succeeded) {
+          // The URL is signed with a credential whose policy names this very key, whether it was fetched
+          // just now or came from the cache (a wrong cache key would show up here, not in `calls`).
+          const url = new URL(answer.url ?? answer.headers?.location ?? "");
+          const issued = sts.lookupToken(url.searchParams.get("x-cos-security-token") ?? "");
+          expect(
+            (issued?.policy as { statement: Array<{ resource: unknown }> } | undefined)?.statement[0]?.resource,
+          ).toEqual([`qcs::cos:${REGION}:uid/1250000000:${BUCKET}/${key}`]);
+        }
         for (const call of calls) {
           const policy = call.policy as { statement: Array<Record<string, unknown>> } & Record<string, unknown>;
           expect(Object.keys(policy).sort()).toEqual(["statement", "version"]);

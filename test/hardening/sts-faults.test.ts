@@ -56,6 +56,8 @@ describe("STS faults", () => {
     expect(elapsed).toBeLessThan(BUDGET_MS);
     // Retryable faults are retried up to the bound; the others are not retried at all.
     expect(sts.calls.length).toBeLessThanOrEqual(status === 503 ? 3 : 1);
+    // A 300 ms attempt timeout inside a 1500 ms deadline leaves room for a retry even after a hang.
+    if (status === 503) expect(sts.calls.length).toBeGreaterThanOrEqual(2);
 
     sts.reset();
     const healthy = await ask();
