@@ -10,7 +10,9 @@
 import { parseArgs } from "node:util";
 import { type LinkOptions, linkPath, linkQuery } from "../src/auth/link";
 import { parseAuthSettings } from "../src/auth/settings";
-import { EXPIRES_CEILING } from "../src/options";
+import { isPresignError } from "../src/errors";
+import { validateKey } from "../src/key";
+import { EXPIRES_CEILING, parseOptions } from "../src/options";
 
 const USAGE =
   "usage: npm run sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [--filename F] " +
@@ -89,6 +91,13 @@ function main(): void {
   if (values["version-id"] !== undefined) options.versionId = values["version-id"];
   if (values["traffic-limit"] !== undefined) options.trafficLimit = values["traffic-limit"];
   if (values.expires !== undefined) options.expires = expiresSeconds(values.expires);
+  // The function's own key and option rules: a link it would refuse is not printed.
+  try {
+    validateKey(key);
+    parseOptions(options);
+  } catch (error) {
+    fail(isPresignError(error) ? error.message : String(error));
+  }
 
   const pathAndQuery = `${linkPath(key)}?${linkQuery(secret, key, exp, options)}`;
   const base = values["base-url"]?.replace(/\/+$/, "");

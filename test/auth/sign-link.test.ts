@@ -100,6 +100,10 @@ describe("npm run sign-link", () => {
       signLinkCli(["a.txt", "--ttl", "1d", "--expires", "10m"], LINK_SECRET),
       signLinkCli(["a.txt", "--ttl", "1d", "--expires", "604801"], LINK_SECRET),
       signLinkCli(["a.txt", "--ttl", "1d", "--expires"], LINK_SECRET),
+      // What the function itself would refuse: its key and option rules, not copies of them.
+      signLinkCli(["a//b.txt", "--ttl", "1d"], LINK_SECRET),
+      signLinkCli(["a.txt", "--ttl", "1d", "--disposition", "Inline"], LINK_SECRET),
+      signLinkCli(["a.txt", "--ttl", "1d", "--traffic-limit", "5"], LINK_SECRET),
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
