@@ -6,7 +6,6 @@
  * ask for a file, get redirected, download it. With real settings it talks to real STS and COS.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createHandler, type Handler } from "../src/app";
@@ -14,20 +13,14 @@ import type { Env } from "../src/env";
 import { createFunctionServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
 import { startLocalStack } from "../test/support/local-stack";
+import { readDotenv } from "./dotenv";
 
 const root = resolve(__dirname, "..");
-const port = Number(process.env.PORT ?? 9000);
 
 /** A .env file fills in what the environment does not set; it never overrides. */
 function loadDotenv(): void {
-  const file = resolve(root, ".env");
-  if (!existsSync(file)) return;
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    const [, name, value] = match ?? [];
-    if (name !== undefined && process.env[name] === undefined) {
-      process.env[name] = (value ?? "").replace(/^(['"])(.*)\1$/, "$2");
-    }
+  for (const [name, value] of Object.entries(readDotenv(root))) {
+    if (process.env[name] === undefined) process.env[name] = value;
   }
 }
 
@@ -66,7 +59,8 @@ async function main(): Promise<void> {
   const server = createFunctionServer(consoleHandler(local ? { ...local.env, ...process.env } : process.env));
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
-    server.listen(port, "127.0.0.1", done);
+    // Read after loadDotenv, so PORT may come from .env like every other setting.
+    server.listen(Number(process.env.PORT ?? 9000), "127.0.0.1", done);
   });
   const address = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   console.log(`cos-presign listening on ${address}`);

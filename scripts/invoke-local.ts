@@ -8,10 +8,11 @@
  * --context '<json>'.
  */
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { readDotenv } from "./dotenv";
 
 interface Args {
   eventPath?: string;
@@ -44,17 +45,6 @@ function resolveEnvReferences(value: string, dotenv: Record<string, string>): st
     /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g,
     (_, name: string) => process.env[name] ?? dotenv[name] ?? "",
   );
-}
-
-function readDotenv(folder: string): Record<string, string> {
-  const file = resolve(folder, ".env");
-  if (!existsSync(file)) return {};
-  const entries: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match?.[1] !== undefined) entries[match[1]] = (match[2] ?? "").replace(/^(['"])(.*)\1$/, "$2");
-  }
-  return entries;
 }
 
 interface Inputs {
