@@ -1,4 +1,4 @@
-import type { JWTVerifyGetKey, JWTVerifyOptions } from "jose";
+import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
 import { PresignError } from "../errors";
 import type { AuthSettings } from "./settings";
 
@@ -44,6 +44,9 @@ export type TokenCheck =
 
 type Jose = Pick<typeof import("jose"), "createRemoteJWKSet" | "jwtVerify">;
 
+/** Checks a token's signature and claims at `now` (Unix ms); rejects with jose's errors. */
+type Verify = (token: string, now: number) => Promise<JWTPayload>;
+
 /**
  * Key sets by URL, kept for the life of the warm instance so each one is fetched once, not once per request.
  * Created on first use: a cold start with JWT off never builds one.
@@ -71,6 +74,7 @@ function codeOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The instance's key set for `url`, wrapped so a key set that cannot be had is told apart from a bad token. */
 function remoteKeySet(jose: Jose, url: string): JWTVerifyGetKey {
   let keySet = keySetsByUrl.get(url);
   if (keySet === undefined) {
@@ -95,41 +99,60 @@ function remoteKeySet(jose: Jose, url: string): JWTVerifyGetKey {
   };
 }
 
+/**
+ * One verifier per settings object (that is, per warm instance): jose is loaded, the secret encoded and the
+ * options fixed once, not on every request. Loaded here, not at the top: a deployment without JWT mode never
+ * evaluates jose at all. Two narrow entry points rather than the package index: `import("jose")` keeps every
+ * export in the bundle.
+ */
+const verifiers = new WeakMap<JwtSettings, Promise<Verify>>();
+
+function verifierFor(settings: JwtSettings): Promise<Verify> {
+  let verifier = verifiers.get(settings);
+  if (verifier === undefined) {
+    verifier = buildVerifier(settings);
+    verifiers.set(settings, verifier);
+  }
+  return verifier;
+}
+
+async function buildVerifier(settings: JwtSettings): Promise<Verify> {
+  const [{ jwtVerify }, { createRemoteJWKSet }] = await Promise.all([
+    import("jose/jwt/verify"),
+    import("jose/jwks/remote"),
+  ]);
+  const options: JWTVerifyOptions = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clockTolerance: settings.clockToleranceSeconds,
+    // A token without `exp` would be good forever; refuse it rather than trust every issuer to add one.
+    requiredClaims: ["exp"],
+  };
+  if (settings.secret !== undefined) {
+    const key = new TextEncoder().encode(settings.secret);
+    const withAlgorithms = { ...options, algorithms: [...SECRET_ALGORITHMS] };
+    return async (token, now) =>
+      (await jwtVerify(token, key, { ...withAlgorithms, currentDate: new Date(now) })).payload;
+  }
+  if (settings.jwksUrl !== undefined) {
+    const getKey = remoteKeySet({ jwtVerify, createRemoteJWKSet }, settings.jwksUrl);
+    const withAlgorithms = { ...options, algorithms: [...JWKS_ALGORITHMS] };
+    return async (token, now) =>
+      (await jwtVerify(token, getKey, { ...withAlgorithms, currentDate: new Date(now) })).payload;
+  }
+  throw new PresignError("ConfigError", "AUTH_MODE includes jwt but neither JWT_SECRET nor JWT_JWKS_URL is set");
+}
+
 /** Verifies a compact JWT against the settings; the clock is `now` (Unix ms). */
 export async function verifyBearerToken(settings: JwtSettings, token: string, now: number): Promise<TokenCheck> {
   if (token.length > MAX_TOKEN_LENGTH) {
     return { ok: false, reason: "token malformed (too long)" };
   }
-  // Loaded here, not at the top: a deployment without JWT mode never evaluates jose at all.
-  // Two narrow entry points rather than the package index: `import("jose")` keeps every export in the bundle.
-  const [{ jwtVerify }, { createRemoteJWKSet }] = await Promise.all([
-    import("jose/jwt/verify"),
-    import("jose/jwks/remote"),
-  ]);
-  const jose: Jose = { jwtVerify, createRemoteJWKSet };
-  const options: JWTVerifyOptions = {
-    issuer: settings.issuer,
-    audience: settings.audience,
-    clockTolerance: settings.clockToleranceSeconds,
-    currentDate: new Date(now),
-    // A token without `exp` would be good forever; refuse it rather than trust every issuer to add one.
-    requiredClaims: ["exp"],
-  };
-  let payload: Record<string, unknown>;
+  const verify = await verifierFor(settings);
+  let payload: JWTPayload;
   try {
-    if (settings.secret !== undefined) {
-      const key = new TextEncoder().encode(settings.secret);
-      ({ payload } = await jose.jwtVerify(token, key, { ...options, algorithms: [...SECRET_ALGORITHMS] }));
-    } else if (settings.jwksUrl !== undefined) {
-      const getKey = remoteKeySet(jose, settings.jwksUrl);
-      ({ payload } = await jose.jwtVerify(token, getKey, { ...options, algorithms: [...JWKS_ALGORITHMS] }));
-    } else {
-      throw new PresignError("ConfigError", "AUTH_MODE includes jwt but neither JWT_SECRET nor JWT_JWKS_URL is set");
-    }
+    payload = await verify(token, now);
   } catch (error) {
-    if (error instanceof PresignError) {
-      throw error;
-    }
     if (error instanceof KeySetUnavailable) {
       // Not the caller's fault: a 401 would send them to fetch a new token that fails the same way.
       throw new PresignError(
