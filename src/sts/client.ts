@@ -5,11 +5,10 @@
 
 import type { Client as StsSdkClient } from "tencentcloud-sdk-nodejs-sts/tencentcloud/services/sts/v20180813/sts_client";
 import type { TemporaryCredential } from "../credential";
+import type { Env } from "../env";
 import { PresignError } from "../errors";
 import { RetriesExhausted, withRetries } from "./retry";
 import type { StsSettings } from "./settings";
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** Why an STS call failed, as far as deciding what to do next is concerned. */
 export type StsFailureKind =
@@ -53,15 +52,17 @@ export function isRetryableStsError(error: unknown): boolean {
   return error instanceof StsCallError && error.retryable;
 }
 
+/** What a Tencent API error code means for us: throttling and internal errors pass; anything else will repeat. */
+function kindOfStsCode(code: string): "throttled" | "serverError" | "rejected" {
+  if (code === "RequestLimitExceeded" || code.startsWith("RequestLimitExceeded.")) return "throttled";
+  if (code === "InvalidParameter.OverLimit") return "throttled";
+  if (code === "InternalError" || code.startsWith("InternalError.")) return "serverError";
+  return "rejected";
+}
+
 /** Tencent API error codes worth another try; everything else will fail the same way again. */
 export function isRetryableStsCode(code: string): boolean {
-  return (
-    code === "RequestLimitExceeded" ||
-    code.startsWith("RequestLimitExceeded.") ||
-    code === "InvalidParameter.OverLimit" ||
-    code === "InternalError" ||
-    code.startsWith("InternalError.")
-  );
+  return RETRYABLE_KINDS.has(kindOfStsCode(code));
 }
 
 function stringField(value: unknown, name: string): string | undefined {
@@ -91,13 +92,8 @@ export function classifySdkError(error: unknown, action: string): StsCallError |
     const code = stringField(error, "code");
     const requestId = stringField(error, "requestId");
     if (code !== undefined) {
-      const kind: StsFailureKind = isRetryableStsCode(code)
-        ? code.startsWith("InternalError")
-          ? "serverError"
-          : "throttled"
-        : "rejected";
       return new StsCallError(
-        kind,
+        kindOfStsCode(code),
         `STS ${action} answered ${code}`,
         { stsCode: code, stsRequestId: requestId },
         error,
@@ -151,6 +147,15 @@ export function parseCredentialResponse(response: unknown, nowSeconds: number): 
   return Object.freeze({ secretId, secretKey, token, expiresAt: expiredTime, requestId });
 }
 
+/** What an StsCallError may tell the log: codes, RequestId and HTTP status, never a message from STS. */
+function stsDetail(error: StsCallError): Record<string, string> {
+  const detail: Record<string, string> = {};
+  if (error.stsCode !== undefined) detail.stsCode = error.stsCode;
+  if (error.stsRequestId !== undefined) detail.stsRequestId = error.stsRequestId;
+  if (error.httpStatus !== undefined) detail.httpStatus = String(error.httpStatus);
+  return detail;
+}
+
 function describeLastFailure(error: unknown): string {
   if (error instanceof StsCallError) {
     const code = error.stsCode ?? (error.httpStatus === undefined ? undefined : `HTTP ${error.httpStatus}`);
@@ -179,12 +184,7 @@ export function toPresignError(error: unknown, action: string): PresignError {
   if (error instanceof PresignError) return error;
   if (error instanceof RetriesExhausted) {
     const last = error.lastError;
-    const detail: Record<string, string> = { attempts: String(error.attempts) };
-    if (last instanceof StsCallError) {
-      if (last.stsCode !== undefined) detail.stsCode = last.stsCode;
-      if (last.stsRequestId !== undefined) detail.stsRequestId = last.stsRequestId;
-      if (last.httpStatus !== undefined) detail.httpStatus = String(last.httpStatus);
-    }
+    const detail = { attempts: String(error.attempts), ...(last instanceof StsCallError ? stsDetail(last) : {}) };
     return new PresignError(
       "CredentialServiceUnavailable",
       `the credential service (STS ${action}) is unavailable: ${describeLastFailure(last)} after ${error.attempts} attempt(s)`,
@@ -192,10 +192,7 @@ export function toPresignError(error: unknown, action: string): PresignError {
     );
   }
   if (error instanceof StsCallError) {
-    const detail: Record<string, string> = {};
-    if (error.stsCode !== undefined) detail.stsCode = error.stsCode;
-    if (error.stsRequestId !== undefined) detail.stsRequestId = error.stsRequestId;
-    if (error.httpStatus !== undefined) detail.httpStatus = String(error.httpStatus);
+    const detail = stsDetail(error);
     const message =
       error.kind === "malformed"
         ? `the credential service (STS ${action}) gave no usable credential: ${error.message}`
