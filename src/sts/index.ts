@@ -5,6 +5,7 @@
 
 import { type CosAction, encodePolicy, oneObjectPolicy } from "../cos/policy";
 import type { TemporaryCredential } from "../credential";
+import type { Env } from "../env";
 import { PresignError } from "../errors";
 import { SingleFlightLruCache } from "./cache";
 import { createStsCaller } from "./client";
@@ -38,7 +39,7 @@ export interface CredentialSourceOptions {
   now?: () => number;
   maxEntries?: number;
   /** Where the execution role's keys are read from at each STS call; default process.env. */
-  env?: Readonly<Record<string, string | undefined>>;
+  env?: Env;
   /** Backoff jitter, [0, 1). */
   random?: () => number;
 }
