@@ -55,6 +55,14 @@ describe("parseOptions", () => {
     expect(parseOptions({})).toEqual({});
   });
 
+  it("accepts each limit itself: expires 604800, a 255-character filename", () => {
+    expect(parseOptions({ expires: "604800", filename: "x".repeat(255) })).toEqual({
+      expiresSeconds: 604_800,
+      filename: "x".repeat(255),
+    });
+    expect(codeOf(() => parseOptions({ filename: "x".repeat(256) }))).toBe("InvalidParameter");
+  });
+
   it.each([
     [{ expires: "0" }],
     [{ expires: -1 }],

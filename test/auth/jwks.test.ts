@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, type KeyLike, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type AuthSettings, authorize } from "../../src/auth";
-import { JWKS_CACHE_MAX_AGE_MS, JWKS_COOLDOWN_MS } from "../../src/auth/jwt";
+import { JWKS_CACHE_MAX_AGE_MS, JWKS_COOLDOWN_MS, JWKS_TIMEOUT_MS } from "../../src/auth/jwt";
 import { AUDIENCE, bearer, httpRequest, ISSUER, rejection, settingsFrom } from "./support";
 
 /** A JWKS endpoint on 127.0.0.1 that counts its hits and serves whatever keys the test puts in it. */
@@ -91,6 +91,10 @@ beforeAll(async () => {
 });
 
 describe("authorize: JWT against a remote JWKS (loopback server)", () => {
+  it("uses the timings docs/auth.md states: 10 minutes' cache, 30 s cooldown, 2 s fetch timeout", () => {
+    expect([JWKS_CACHE_MAX_AGE_MS, JWKS_COOLDOWN_MS, JWKS_TIMEOUT_MS]).toEqual([600_000, 30_000, 2_000]);
+  });
+
   it("accepts RS256, ES256 and EdDSA tokens from keys in the set", async () => {
     const server = await startJwksServer([rsa.jwk, ec.jwk, ed.jwk]);
     const settings = jwksSettings(server.url);

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkObjectExists } from "../../src/cos/exists";
+import { checkObjectExists, EXISTENCE_CHECK_TIMEOUT_MS } from "../../src/cos/exists";
 import { PresignError } from "../../src/errors";
 import { registerSecret } from "../support/hygiene";
 
@@ -64,6 +64,10 @@ async function outcome(path: string, timeoutMs = 2000): Promise<PresignError | "
 }
 
 describe("checkObjectExists", () => {
+  it("waits 2 s by default, as the README says", () => {
+    expect(EXISTENCE_CHECK_TIMEOUT_MS).toBe(2000);
+  });
+
   it("resolves on 2xx, with a HEAD request", async () => {
     methods.length = 0;
     expect(await outcome("/found")).toBe("exists");

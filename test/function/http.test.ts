@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { contentDisposition } from "../../src/cos/content-disposition";
 import { oracleSignature } from "../support/cos-oracle";
 import { BUCKET, baseEnv, bundleHandler, functionUrlEvent, REGION, type ScfAnswer, useFakeSts } from "./support";
 
@@ -37,12 +36,15 @@ describe("GET through a Function URL event", () => {
     expect(decodeURIComponent(url.pathname.slice(1))).toBe(key);
     expect(url.searchParams.get("versionId")).toBe("MTg0NDUxNTc1NjIzMTQ1MDAwODg");
     expect(url.searchParams.get("x-cos-traffic-limit")).toBe("819200");
-    expect(url.searchParams.get("response-content-disposition")).toBe(contentDisposition("季度报告.pdf", "attachment"));
+    expect(url.searchParams.get("response-content-disposition")).toBe(
+      "attachment; filename=\"____.pdf\"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf",
+    );
     expect(url.searchParams.get("q-url-param-list")).toBe(
       "response-content-disposition;versionid;x-cos-security-token;x-cos-traffic-limit",
     );
     // The body carries the link too, for gateways that drop Location.
     expect(answer.body).toContain(url.toString().replace(/&/g, "&amp;"));
+    expect(answer.headers["content-type"]).toBe("text/html; charset=utf-8");
 
     const issued = issuedFor(url);
     expect(url.searchParams.get("q-ak")).toBe(issued.tmpSecretId);
@@ -70,6 +72,10 @@ describe("GET through a Function URL event", () => {
     const body = JSON.parse(answer.body) as { url: string; expiresIn: number; expiresAt: string };
     const url = new URL(body.url);
     const [start, end] = (url.searchParams.get("q-key-time") ?? "").split(";").map(Number);
+    // The window opens 60 s before now, for a COS clock a little behind ours.
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    expect(start).toBeGreaterThanOrEqual(nowSeconds - 60 - 5);
+    expect(start).toBeLessThanOrEqual(nowSeconds - 60);
     const issued = issuedFor(url);
     expect(end).toBeLessThanOrEqual(issued.expiredTime);
     expect(start).toBeLessThan(end ?? 0);
@@ -93,6 +99,11 @@ describe("GET through a Function URL event", () => {
       expect(body.expiresIn).toBe(120);
       expect(new Date(body.expiresAt as string).toISOString()).toBe(body.expiresAt);
     }
+  });
+
+  it("redirects for format=redirect even when Accept asks for JSON", async () => {
+    const { answer } = await get("/public/a.txt", { format: "redirect" }, { accept: "application/json" });
+    expect(answer.statusCode).toBe(302);
   });
 
   it("takes the key from ?key= when the path is empty", async () => {
@@ -122,10 +133,14 @@ describe("GET through a Function URL event", () => {
     expect(allowed.statusCode).toBe(204);
     expect(allowed.headers["access-control-allow-origin"]).toBe("https://app.example.com");
     expect(allowed.headers["access-control-allow-methods"]).toContain("GET");
+    expect(allowed.headers.allow).toBe("GET, HEAD, OPTIONS");
     const other = (await handler(
       functionUrlEvent("/public/a.txt", {}, { origin: "https://evil.example" }, "OPTIONS"),
     )) as ScfAnswer;
     expect(other.headers["access-control-allow-origin"]).toBeUndefined();
+    // OPTIONS is always answered 204 with Allow; only the CORS headers depend on the origin.
+    expect(other.statusCode).toBe(204);
+    expect(other.headers.allow).toBe("GET, HEAD, OPTIONS");
     const get = (await handler(
       functionUrlEvent("/public/a.txt", { format: "json" }, { origin: "https://app.example.com" }),
     )) as ScfAnswer;
