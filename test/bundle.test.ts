@@ -19,6 +19,7 @@ import {
   baseEnv,
   bundleHandler,
   CALLER,
+  encodePath,
   functionUrlEvent,
   REGION,
   ROLE_ARN,
@@ -111,7 +112,7 @@ describe("the full flow through the built bundle", () => {
     ["shared/合同/草稿 v2+final.docx", "合同 草稿.docx"],
   ])("GET /%s: a signed AssumeRole the fake accepts, then a URL the COS SDK agrees with", async (key, filename) => {
     const { handler, logs } = bundleHandler(env());
-    const path = `/${key.split("/").map(encodeURIComponent).join("/")}`;
+    const path = encodePath(key);
     const answer = (await handler(functionUrlEvent(path, { filename }), { request_id: "bundle-1" })) as ScfAnswer;
     expect(answer.statusCode).toBe(302);
 

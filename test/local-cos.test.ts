@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import COS from "cos-nodejs-sdk-v5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LocalCos, type LocalCosToken, startLocalCos } from "./support/local-cos";
+import { cosErrorCode, type LocalCos, type LocalCosToken, startLocalCos } from "./support/local-cos";
 
 const BUCKET = "examplebucket-1250000000";
 const APPID = "1250000000";
@@ -127,7 +127,7 @@ function send(
             status: res.statusCode ?? 0,
             headers: res.headers,
             body,
-            code: /<Code>([^<]*)<\/Code>/.exec(body.toString("utf8"))?.[1],
+            code: cosErrorCode(body.toString("utf8")),
           });
         });
       },

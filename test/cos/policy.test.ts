@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { appIdFromBucket, type CamPolicy, encodePolicy, objectResource, oneObjectPolicy } from "../../src/cos/policy";
-import { PresignError } from "../../src/errors";
+import { codeOf } from "../support/error-code";
 import { bucket, nastyString, region } from "./arbitraries";
 
 const NASTY_KEYS = [
@@ -16,15 +16,6 @@ const NASTY_KEYS = [
   "%2F%20",
   "\u2028\u2029",
 ];
-
-function configErrorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof PresignError ? error.code : "not a PresignError";
-  }
-  return undefined;
-}
 
 describe("oneObjectPolicy", () => {
   it("grants the actions on exactly one resource, the raw key", () => {
@@ -73,12 +64,12 @@ describe("appIdFromBucket", () => {
   it("throws ConfigError for a bucket without -<appid>", () => {
     for (const name of ["examplebucket", "examplebucket-", "examplebucket-abc", "-1250000000", "Example-1250000000"]) {
       expect(
-        configErrorCode(() => appIdFromBucket(name)),
+        codeOf(() => appIdFromBucket(name)),
         name,
       ).toBe("ConfigError");
-      expect(
-        configErrorCode(() => oneObjectPolicy({ bucket: name, region: "ap-guangzhou", key: "k" }, ["GetObject"])),
-      ).toBe("ConfigError");
+      expect(codeOf(() => oneObjectPolicy({ bucket: name, region: "ap-guangzhou", key: "k" }, ["GetObject"]))).toBe(
+        "ConfigError",
+      );
     }
   });
 });

@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import COS from "cos-nodejs-sdk-v5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Handler } from "../../src/app";
-import { createFunctionServer } from "../../src/http/node";
+import { encodePath } from "../function/support";
 import { loadBundle } from "../support/bundle";
+import { type FunctionServer, startFunctionServer } from "../support/function-server";
+import { cosErrorCode } from "../support/local-cos";
 import { type LocalStack, SAMPLE_BUCKET, startLocalStack } from "../support/local-stack";
 
 /**
@@ -14,33 +13,23 @@ import { type LocalStack, SAMPLE_BUCKET, startLocalStack } from "../support/loca
  * node:http adapter) for a key, follows the redirect to the strict local COS, and gets the file's bytes.
  */
 let stack: LocalStack;
-let server: Server;
+let server: FunctionServer;
 let origin: string;
-
-async function serve(handler: Handler): Promise<{ server: Server; origin: string }> {
-  const started = createFunctionServer(handler);
-  await new Promise<void>((done) => started.listen(0, "127.0.0.1", done));
-  return { server: started, origin: `http://127.0.0.1:${(started.address() as AddressInfo).port}` };
-}
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  ({ server, origin } = await serve(
+  server = await startFunctionServer(
     loadBundle().createHandler({
       env: { ...stack.env, ALLOWED_PREFIXES: "hello.txt,images/,data/,reports/" },
       log: () => {},
     }),
-  ));
+  );
+  origin = server.origin;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
+  await server.close();
   await stack.close();
 });
-
-function encodePath(key: string): string {
-  return `/${key.split("/").map(encodeURIComponent).join("/")}`;
-}
 
 /** Asks the function for a URL (no redirect followed), so a test can use or tamper with it. */
 async function signedUrl(key: string, query = ""): Promise<URL> {
@@ -51,7 +40,7 @@ async function signedUrl(key: string, query = ""): Promise<URL> {
 
 async function cosError(response: Response): Promise<string> {
   const xml = await response.text();
-  return /<Code>([^<]+)<\/Code>/.exec(xml)?.[1] ?? `no code in ${xml.slice(0, 80)}`;
+  return cosErrorCode(xml) ?? `no code in ${xml.slice(0, 80)}`;
 }
 
 describe("download through the function", () => {
@@ -116,7 +105,7 @@ describe("the local COS refuses what COS would refuse", () => {
 
   it("an expired URL → 403", async () => {
     // A function whose clock runs two hours behind signs URLs that are already over.
-    const late = await serve(
+    const late = await startFunctionServer(
       loadBundle().createHandler({ env: stack.env, now: () => Date.now() - 7_200_000, log: () => {} }),
     );
     try {
@@ -126,8 +115,7 @@ describe("the local COS refuses what COS would refuse", () => {
       expect(response.status).toBe(403);
       expect(await cosError(response)).toBe("AccessDenied");
     } finally {
-      late.server.closeAllConnections();
-      await new Promise((done) => late.server.close(done));
+      await late.close();
     }
   });
 

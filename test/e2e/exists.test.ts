@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Handler } from "../../src/app";
-import { createFunctionServer } from "../../src/http/node";
 import { loadBundle } from "../support/bundle";
+import { type FunctionServer, startFunctionServer } from "../support/function-server";
 import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack, startLocalStack } from "../support/local-stack";
 
 /**
@@ -11,13 +11,12 @@ import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack, startLocalStack } from "..
  * local COS, which checks the HEAD's signature, token and policy exactly as it checks a download's.
  */
 let stack: LocalStack;
-const servers: Server[] = [];
+const servers: FunctionServer[] = [];
 
 async function serve(handler: Handler): Promise<string> {
-  const server = createFunctionServer(handler);
+  const server = await startFunctionServer(handler);
   servers.push(server);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return server.origin;
 }
 
 let checking: string;
@@ -36,10 +35,7 @@ beforeAll(async () => {
   notChecking = await serve(bundle.createHandler({ env: stack.env, log: () => {} }));
 });
 afterAll(async () => {
-  for (const server of servers) {
-    server.closeAllConnections();
-    await new Promise((done) => server.close(done));
-  }
+  await Promise.all(servers.map((server) => server.close()));
   await stack.close();
 });
 beforeEach(() => {

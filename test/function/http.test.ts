@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { oracleSignature } from "../support/cos-oracle";
-import { BUCKET, baseEnv, bundleHandler, functionUrlEvent, REGION, type ScfAnswer, useFakeSts } from "./support";
+import {
+  BUCKET,
+  baseEnv,
+  bundleHandler,
+  encodePath,
+  functionUrlEvent,
+  REGION,
+  type ScfAnswer,
+  useFakeSts,
+} from "./support";
 
 const sts = useFakeSts({ lifetimeSeconds: 1800, resetEach: true });
 
@@ -20,7 +29,7 @@ function issuedFor(url: URL) {
 describe("GET through a Function URL event", () => {
   it("redirects with a URL that parses back to the key and options, signed as the COS SDK signs", async () => {
     const key = "public/报告 2024/Q3 (final)+draft#1.pdf";
-    const encodedPath = `/${key.split("/").map(encodeURIComponent).join("/")}`;
+    const encodedPath = encodePath(key);
     const { answer } = await get(encodedPath, {
       filename: "季度报告.pdf",
       versionId: "MTg0NDUxNTc1NjIzMTQ1MDAwODg",

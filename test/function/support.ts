@@ -44,6 +44,11 @@ export function bundleHandler(env: Env, options: Omit<AppOptions, "env" | "log">
   return { handler, logs };
 }
 
+/** A key as a request path: `/` + each segment percent-encoded, as a browser or curl sends it. */
+export function encodePath(key: string): string {
+  return `/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
 export function functionUrlEvent(
   path: string,
   queryString: Readonly<Record<string, string | readonly string[]>> = {},

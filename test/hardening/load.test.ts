@@ -1,30 +1,25 @@
 import { Agent, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFunctionServer } from "../../src/http/node";
 import { baseEnv, bundleHandler, useFakeSts } from "../function/support";
+import { type FunctionServer, startFunctionServer } from "../support/function-server";
 
 const REQUESTS = 2000;
 const CONCURRENCY = 50;
 const DISTINCT_KEYS = 200;
 
 const sts = useFakeSts();
-let server: ReturnType<typeof createFunctionServer>;
-let port: number;
+let server: FunctionServer;
 
 beforeAll(async () => {
-  server = createFunctionServer(bundleHandler(baseEnv(sts)).handler);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  port = (server.address() as AddressInfo).port;
+  server = await startFunctionServer(bundleHandler(baseEnv(sts)).handler);
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((done) => server.close(done));
+  await server.close();
 });
 
 function get(agent: Agent, path: string): Promise<number> {
   return new Promise((done, fail) => {
-    const outgoing = request({ host: "127.0.0.1", port, path, agent }, (response) => {
+    const outgoing = request({ host: "127.0.0.1", port: server.port, path, agent }, (response) => {
       response.resume();
       response.on("end", () => done(response.statusCode ?? 0));
     });

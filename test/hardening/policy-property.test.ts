@@ -5,6 +5,7 @@ import {
   BUCKET,
   baseEnv,
   bundleHandler,
+  encodePath,
   functionUrlEvent,
   type Harness,
   REGION,
@@ -53,7 +54,7 @@ const requestedKey = fc.boolean().chain((acceptable) => (acceptable ? acceptable
 const request = fc.tuple(requestedKey, fc.constantFrom("path", "query", "direct")).map(([key, via]) => {
   if (via === "direct") return { key, event: { key } as unknown };
   if (via === "query") return { key, event: functionUrlEvent("/", { key }) as unknown };
-  return { key, event: functionUrlEvent(`/${key.split("/").map(encodeURIComponent).join("/")}`) as unknown };
+  return { key, event: functionUrlEvent(encodePath(key)) as unknown };
 });
 
 describe("every policy sent to STS", () => {

@@ -402,6 +402,11 @@ function xmlEscape(s: string): string {
  * The server.
  * ---------------------------------------------------------------------------------------------------------- */
 
+/** The `<Code>` of a COS XML error body, if there is one. */
+export function cosErrorCode(xml: string): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
+}
+
 export async function startLocalCos(options: LocalCosOptions): Promise<LocalCos> {
   const realRoot = await realpath(options.root);
   const now = options.now ?? Date.now;
