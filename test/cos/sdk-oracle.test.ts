@@ -72,6 +72,7 @@ describe("computeSignature agrees with cos-nodejs-sdk-v5", () => {
       host: "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
       keyTime: { start: 1700000000, end: 1700000600 },
     });
+    expect(auth).toContain("q-url-param-list=response-content-disposition;versionid;x-cos-traffic-limit");
     expect(auth).toContain("q-signature=0c2caf546e154460796659274d3bfc84fb21549b");
   });
 });

@@ -8,7 +8,7 @@ import {
   computeSignature,
   signCanonical,
 } from "../../src/cos/signature";
-import { credential, keyTime, nastyString } from "./arbitraries";
+import { caseDistinctQuery, credential, keyTime, nastyString } from "./arbitraries";
 import { VECTORS } from "./vectors.fixture";
 
 describe("computeSignature: official vectors", () => {
@@ -70,23 +70,12 @@ describe("computeSignature: canonical form", () => {
 
   it("does not depend on the order of the input records", () => {
     fc.assert(
-      fc.property(
-        fc
-          .dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
-            maxKeys: 6,
-          })
-          // Names equal once lower-cased ("A" and "a") have no defined order between them; COS parameter
-          // names never collide that way, so such inputs say nothing about the signer.
-          .filter(
-            (query) => new Set(Object.keys(query).map((name) => name.toLowerCase())).size === Object.keys(query).length,
-          ),
-        (query) => {
-          const reversed = Object.fromEntries(Object.entries(query).reverse());
-          expect(computeSignature({ ...base, query: reversed }).signature).toBe(
-            computeSignature({ ...base, query }).signature,
-          );
-        },
-      ),
+      fc.property(caseDistinctQuery, (query) => {
+        const reversed = Object.fromEntries(Object.entries(query).reverse());
+        expect(computeSignature({ ...base, query: reversed }).signature).toBe(
+          computeSignature({ ...base, query }).signature,
+        );
+      }),
       { numRuns: 300 },
     );
   });
@@ -95,43 +84,30 @@ describe("computeSignature: canonical form", () => {
 describe("signCanonical", () => {
   it("equals computeSignature given the same parameters pre-encoded, in any order", () => {
     fc.assert(
-      fc.property(
-        fc
-          .dictionary(fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }), nastyString(10), {
-            maxKeys: 6,
-          })
-          // Names equal once lower-cased ("A" and "a") have no defined order between them; COS parameter
-          // names never collide that way, so such inputs say nothing about the signer.
-          .filter(
-            (query) => new Set(Object.keys(query).map((name) => name.toLowerCase())).size === Object.keys(query).length,
+      fc.property(caseDistinctQuery, nastyString(20), keyTime, (query, path, time) => {
+        const input = {
+          method: "GET",
+          path: `/${path}`,
+          query,
+          headers: { host: "h.example" },
+          keyTime: time,
+          secretId: "id",
+          secretKey: "key",
+        };
+        const entries = Object.entries(query).reverse();
+        const parts = signCanonical(
+          "GET",
+          `/${path}`,
+          canonicalFromEncoded(
+            entries.map(([name]) => cosEncode(name.toLowerCase())),
+            entries.map(([, value]) => cosEncode(value)),
           ),
-        nastyString(20),
-        keyTime,
-        (query, path, time) => {
-          const input = {
-            method: "GET",
-            path: `/${path}`,
-            query,
-            headers: { host: "h.example" },
-            keyTime: time,
-            secretId: "id",
-            secretKey: "key",
-          };
-          const entries = Object.entries(query).reverse();
-          const parts = signCanonical(
-            "GET",
-            `/${path}`,
-            canonicalFromEncoded(
-              entries.map(([name]) => cosEncode(name.toLowerCase())),
-              entries.map(([, value]) => cosEncode(value)),
-            ),
-            canonicalFromEncoded(["host"], ["h.example"]),
-            time,
-            "key",
-          );
-          expect(parts).toEqual(computeSignature(input));
-        },
-      ),
+          canonicalFromEncoded(["host"], ["h.example"]),
+          time,
+          "key",
+        );
+        expect(parts).toEqual(computeSignature(input));
+      }),
       { numRuns: 300 },
     );
   });
