@@ -51,7 +51,7 @@ describe("AUTH_MODE=link,jwt: either credential passes", () => {
     await expect(authorize(linkAndJwt, request, NOW)).resolves.toMatchObject({ via: "jwt" });
   });
 
-  it("a good link with a bad token passes by the link, and never loads the token's key set", async () => {
+  it("a good link with a bad token passes by the link", async () => {
     const request = httpRequest(KEY, goodLink(), bearer("garbage"));
     await expect(authorize(linkAndJwt, request, NOW)).resolves.toEqual({ via: "link" });
   });
