@@ -14,7 +14,7 @@ export interface DirectDeps {
   readonly now: () => number;
 }
 
-export const MAX_BATCH_KEYS = 100;
+const MAX_BATCH_KEYS = 100;
 /** Parallel STS calls per batch: fast enough, and far from STS's 600 requests/s. */
 const BATCH_CONCURRENCY = 8;
 /** Async invocation events are limited to 128 KB; a larger string event is a mistake. */

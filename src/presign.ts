@@ -43,7 +43,7 @@ export interface PresignContext {
  * The URL's validity starts this much in the past, so a COS clock slightly behind ours still accepts it.
  * The end is what matters for security, and it never moves.
  */
-export const CLOCK_SKEW_SECONDS = 60;
+const CLOCK_SKEW_SECONDS = 60;
 
 const GET_ONLY: readonly CosAction[] = ["GetObject"];
 const GET_AND_HEAD: readonly CosAction[] = ["GetObject", "HeadObject"];

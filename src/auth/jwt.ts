@@ -5,12 +5,12 @@ import type { AuthSettings } from "./settings";
 export type JwtSettings = NonNullable<AuthSettings["jwt"]>;
 
 /** A shared secret only ever verifies HS256: one algorithm, so a token cannot pick a weaker or stranger one. */
-export const SECRET_ALGORITHMS: readonly string[] = ["HS256"];
+const SECRET_ALGORITHMS: readonly string[] = ["HS256"];
 /**
  * A JWKS only ever verifies asymmetric signatures. No HS*: a token signed with the public key as an HMAC
  * secret (algorithm confusion) is refused before any key is looked at. No `none`, ever.
  */
-export const JWKS_ALGORITHMS: readonly string[] = [
+const JWKS_ALGORITHMS: readonly string[] = [
   "RS256",
   "RS384",
   "RS512",

@@ -33,7 +33,7 @@ export interface LinkParams {
  * `expires` joined the v1 layout in place rather than as a v2: no link had been minted or released with the
  * earlier six-field layout, so there is no old signature a new tag would need to tell apart.
  */
-export const LINK_CANONICAL_VERSION = "cos-presign-link-v1";
+const LINK_CANONICAL_VERSION = "cos-presign-link-v1";
 
 /** Option names in canonical order; also the query parameter names `linkQuery` writes. */
 const OPTION_NAMES = ["filename", "disposition", "versionId", "trafficLimit", "expires"] as const;

@@ -23,9 +23,9 @@ const MODES: readonly AuthMode[] = ["none", "link", "jwt"];
  * compute HMAC-SHA256; only a secret with about as many bits as the hash output (RFC 2104 §3, RFC 7518 §3.2)
  * puts that out of reach. 32 random bytes in base64 (`openssl rand -base64 32`) are 44 characters.
  */
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 
-export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 /** Beyond five minutes a "tolerance" stops covering clock skew and starts extending every token's life. */
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 

@@ -7,7 +7,7 @@ import type { CredentialSource } from "../sts";
 import { asPresignError, errorResponse, json, redirect } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
 
-export const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
 
 /** What the app gives the HTTP contract; config problems arrive as a ConfigError thrown by `runtime()`. */
 export interface HttpDeps {

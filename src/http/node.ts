@@ -17,7 +17,7 @@ export interface FunctionUrlEvent {
 /** GET and HEAD carry no body; anything larger than this is not read, only drained. */
 const MAX_BODY_BYTES = 64 * 1024;
 
-export function toFunctionUrlEvent(request: IncomingMessage, body: string): FunctionUrlEvent {
+function toFunctionUrlEvent(request: IncomingMessage, body: string): FunctionUrlEvent {
   const target = request.url ?? "/";
   const queryAt = target.indexOf("?");
   const path = queryAt === -1 ? target : target.slice(0, queryAt);

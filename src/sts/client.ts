@@ -48,7 +48,7 @@ export class StsCallError extends Error {
   }
 }
 
-export function isRetryableStsError(error: unknown): boolean {
+function isRetryableStsError(error: unknown): boolean {
   return error instanceof StsCallError && error.retryable;
 }
 
@@ -206,7 +206,7 @@ export function toPresignError(error: unknown, action: string): PresignError {
 }
 
 /** The execution role's keys as SCF sets them, read now: SCF rotates them while an instance stays warm. */
-export function executionRoleKeys(env: Env): { secretId: string; secretKey: string; token?: string } | undefined {
+function executionRoleKeys(env: Env): { secretId: string; secretKey: string; token?: string } | undefined {
   const secretId = env.TENCENTCLOUD_SECRETID;
   const secretKey = env.TENCENTCLOUD_SECRETKEY;
   const token = env.TENCENTCLOUD_SESSIONTOKEN;

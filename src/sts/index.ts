@@ -45,8 +45,8 @@ export interface CredentialSourceOptions {
 }
 
 /** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
-export const SAFETY_MARGIN_SECONDS = 60;
-export const DEFAULT_MAX_ENTRIES = 1000;
+const SAFETY_MARGIN_SECONDS = 60;
+const DEFAULT_MAX_ENTRIES = 1000;
 
 /** Fixed order, no duplicates: the same set of actions must give the same cache key and the same policy. */
 const ACTION_ORDER: readonly CosAction[] = ["GetObject", "HeadObject"];

@@ -21,7 +21,7 @@ export interface RetryOptions {
   readonly clock?: () => number;
 }
 
-export const RETRY_DEFAULTS = { baseDelayMs: 100, maxDelayMs: 1000 } as const;
+const RETRY_DEFAULTS = { baseDelayMs: 100, maxDelayMs: 1000 } as const;
 
 /** An attempt that did not finish within its time. Always retryable: the request may never have arrived. */
 export class AttemptTimeout extends Error {

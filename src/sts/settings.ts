@@ -27,7 +27,7 @@ export interface StsSettings {
   readonly sessionName: string;
 }
 
-export const STS_DEFAULTS = {
+const STS_DEFAULTS = {
   endpoint: "sts.tencentcloudapi.com",
   durationSeconds: 1800,
   requestTimeoutMs: 2000,
@@ -42,7 +42,7 @@ export const STS_DEFAULTS = {
  * 7200, the value that works for both. Tencent documents no minimum; 900 is ours: a credential is reused only while
  * it outlives the URL by a margin, so very short ones would send nearly every request to STS (600 calls/s limit).
  */
-export const DURATION_LIMITS: Readonly<Record<StsMode, { readonly min: number; readonly max: number }>> = {
+const DURATION_LIMITS: Readonly<Record<StsMode, { readonly min: number; readonly max: number }>> = {
   AssumeRole: { min: 900, max: 43200 },
   GetFederationToken: { min: 900, max: 7200 },
 };
