@@ -1,5 +1,6 @@
-import { createHash, createHmac } from "node:crypto";
+import { createHash } from "node:crypto";
 import { cosEncode } from "./encode";
+import { hmacSha1Hex } from "./hmac-sha1";
 
 /** The validity window of a signature, in Unix seconds. COS reads it as `<start>;<end>`. */
 export interface KeyTime {
@@ -142,7 +143,7 @@ export function signCanonical(
   secretKey: string,
 ): SignatureParts {
   const keyTime = `${time.start};${time.end}`;
-  const signKey = createHmac("sha1", secretKey).update(keyTime, "latin1").digest("hex");
+  const signKey = hmacSha1Hex(secretKey, keyTime);
   const head = `${method.toLowerCase()}\n${path}\n`;
   const tail = `\n${headers.pairs}\n`;
   // Hashed in two parts: a non-ASCII path makes `head` a two-byte string, and hashing the concatenation
@@ -154,7 +155,7 @@ export function signCanonical(
     .digest("hex");
   const stringToSign = `sha1\n${keyTime}\n${httpStringSha1}\n`;
   // The key of the second HMAC is SignKey's hex string, not its bytes.
-  const signature = createHmac("sha1", signKey).update(stringToSign, "latin1").digest("hex");
+  const signature = hmacSha1Hex(signKey, stringToSign);
   return {
     keyTime,
     signKey,
