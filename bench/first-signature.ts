@@ -1,0 +1,55 @@
+/**
+ * The first signature of a fresh process: what a cold SCF instance pays once, before V8 has compiled any of
+ * the signer. Run by bench/sign.ts, one process per measurement; argv[2] is "ours" or "sdk". Prints the
+ * milliseconds of that one call.
+ *
+ * Before timing, it does what the function has done by then on a cold start: an HMAC-SHA256 chain and a
+ * SHA-256 through node:crypto (the STS call's TC3 signature). So node:crypto's own first use is paid outside
+ * the timing, for both signers alike.
+ */
+import { createHash, createHmac } from "node:crypto";
+import COS from "cos-nodejs-sdk-v5";
+import { authorization, computeSignature } from "../src/cos/signature";
+
+const SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
+const SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+const HOST = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
+const PATH = "/reports/季度报告-0.pdf";
+const QUERY = {
+  "response-content-disposition": "attachment; filename=\"____-0.pdf\"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6.pdf",
+  "response-content-type": "application/pdf",
+  "x-cos-security-token": "tok_EN-123".repeat(100),
+};
+
+let key: string | Buffer = `TC3${SECRET_KEY}`;
+for (const part of ["2026-11-28", "sts", "tc3_request"]) key = createHmac("sha256", key).update(part).digest();
+createHash("sha256").update("{}").digest("hex");
+
+const signer = process.argv[2];
+const started = performance.now();
+const signed =
+  signer === "ours"
+    ? authorization(
+        SECRET_ID,
+        computeSignature({
+          method: "get",
+          path: PATH,
+          query: QUERY,
+          headers: { host: HOST },
+          keyTime: { start: 1_700_000_000, end: 1_700_000_600 },
+          secretId: SECRET_ID,
+          secretKey: SECRET_KEY,
+        }),
+      )
+    : COS.getAuthorization({
+        SecretId: SECRET_ID,
+        SecretKey: SECRET_KEY,
+        Method: "get",
+        Pathname: PATH,
+        Query: QUERY,
+        Headers: { host: HOST },
+        KeyTime: "1700000000;1700000600",
+      });
+const elapsed = performance.now() - started;
+if (!signed.includes("q-signature=")) throw new Error(`${signer}: no signature`);
+console.log(elapsed.toFixed(3));
