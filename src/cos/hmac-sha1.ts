@@ -12,7 +12,8 @@
  * test/cos/hmac-sha1.test.ts checks this against RFC 2202's vectors and, as a property, against createHmac.
  */
 export function hmacSha1Hex(key: string, message: string): string {
-  // ASCII, the usual case, is its own UTF-8: its code units are its bytes. Anything else is encoded first.
+  // ASCII, the usual case, is its own UTF-8: its code units are its bytes. Anything else is encoded first,
+  // and then every code unit is at most BYTE_MAX, so the second call always has an answer.
   return hmacOfBytes(key, message, ASCII_MAX) ?? (hmacOfBytes(utf8(key), utf8(message), BYTE_MAX) as string);
 }
 
@@ -20,6 +21,9 @@ export function hmacSha1Hex(key: string, message: string): string {
 const BLOCK_BYTES = 64;
 const ASCII_MAX = 0x7f;
 const BYTE_MAX = 0xff;
+/** RFC 2104's ipad and opad bytes, four to a word. */
+const IPAD = 0x36363636;
+const OPAD = 0x5c5c5c5c;
 
 /**
  * Scratch space shared by every call: the padded key, the message schedule, the inner and outer hash states,
@@ -42,10 +46,10 @@ let seen = 0;
 function hmacOfBytes(key: string, message: string, max: number): string | undefined {
   seen = 0;
   loadKey(key);
-  start(inner, 0x36363636);
+  start(inner, IPAD);
   absorbLast(inner, message, BLOCK_BYTES);
   if (seen > max) return undefined;
-  start(outer, 0x5c5c5c5c);
+  start(outer, OPAD);
   // The outer hash's last block: the inner digest (20 bytes), then the padding for 64 + 20 bytes in all.
   for (let i = 0; i < 5; i++) schedule[i] = inner[i] as number;
   schedule[5] = 0x80000000;
