@@ -218,7 +218,10 @@ function main(): void {
     for (const signer of run % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const)) {
       // process.execArgv carries tsx's loader, so the child runs TypeScript as this process does.
       const script = resolve(__dirname, "first-signature.ts");
-      const output = execFileSync(process.execPath, [...process.execArgv, script, signer], { encoding: "utf8" });
+      const output = execFileSync(process.execPath, [...process.execArgv, script, signer], {
+        encoding: "utf8",
+        timeout: 30_000,
+      });
       first[signer].push(Number(output.trim()));
     }
   }

@@ -3,12 +3,13 @@
  * `createHmac("sha1", key).update(message).digest("hex")` for any two strings, both read as UTF-8.
  *
  * Why not node:crypto here: a COS signature takes two HMACs of short inputs (KeyTime, about 21 bytes, and
- * StringToSign, about 68). For inputs that short, `createHmac` is almost all fixed cost: a native object,
- * OpenSSL 3 looking the algorithm up again at every initialisation, and the context freed at the next garbage
- * collection. That is about 1.8 µs per HMAC on Node 18 and 20; this function takes 1.0–1.3 µs for the four or
- * five SHA-1 blocks such an HMAC needs. The difference, about 1.3 µs of a 9 µs signature, is what lifted the
- * signer past 2× the COS SDK (`npm run bench:sign` times both). The SHA-1 of HttpString, a kilobyte and more,
- * stays on node:crypto, which is far faster over long input.
+ * StringToSign, about 68), and for inputs that short `createHmac` is almost all fixed cost: a native object per
+ * call, OpenSSL 3's set-up of the algorithm at every initialisation (its crypto(7) man page, "Performance"), and
+ * freeing the context at the next garbage collection. The four or five SHA-1 blocks such an HMAC needs cost
+ * less here once V8 has compiled this file; that difference is what lifted the signer past 2× the COS SDK.
+ * README.md ("Performance") has the measurements, `npm run bench:sign` repeats them, and the price: the
+ * first signature of an instance runs this interpreted. The SHA-1 of HttpString, a kilobyte and more, stays on
+ * node:crypto, which is far faster over long input.
  * test/cos/hmac-sha1.test.ts checks this against RFC 2202's vectors and, as a property, against createHmac.
  */
 export function hmacSha1Hex(key: string, message: string): string {
@@ -26,8 +27,8 @@ const IPAD = 0x36363636;
 const OPAD = 0x5c5c5c5c;
 
 /**
- * Scratch space shared by every call: the padded key, the message schedule, the inner and outer hash states,
- * and the digest's hex digits as char codes. A call is synchronous and writes each entry before it reads it,
+ * Scratch space shared by every call: the padded key, the message schedule, the inner and outer hash states
+ * (`outer` also hashes a key longer than a block), and the digest's hex digits as char codes. A call is synchronous and writes each entry before it reads it,
  * so no call sees another's data.
  */
 const keyWords = new Int32Array(16);
@@ -40,15 +41,15 @@ const hexCodes: number[] = new Array(40).fill(0);
 let seen = 0;
 
 /**
- * HMAC over two byte strings (one code unit per byte). Undefined when a code unit is above `max`: with
- * ASCII_MAX, that means the text was not ASCII and has to be UTF-8-encoded first.
+ * HMAC over two byte strings (one code unit per byte). Undefined when a code unit is above `maxCodeUnit`:
+ * with ASCII_MAX, that means the text was not ASCII and has to be UTF-8-encoded first.
  */
-function hmacOfBytes(key: string, message: string, max: number): string | undefined {
+function hmacOfBytes(key: string, message: string, maxCodeUnit: number): string | undefined {
   seen = 0;
   loadKey(key);
   start(inner, IPAD);
   absorbLast(inner, message, BLOCK_BYTES);
-  if (seen > max) return undefined;
+  if (seen > maxCodeUnit) return undefined;
   start(outer, OPAD);
   // The outer hash's last block: the inner digest (20 bytes), then the padding for 64 + 20 bytes in all.
   for (let i = 0; i < 5; i++) schedule[i] = inner[i] as number;

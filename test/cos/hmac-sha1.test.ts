@@ -20,7 +20,7 @@ describe("hmacSha1Hex", () => {
     expect(hmacSha1Hex(key, message)).toBe(digest);
   });
 
-  it("equals createHmac for every key length up to two blocks and message length up to three", () => {
+  it("equals createHmac for ASCII keys of every length to 130 bytes and messages of every length to 200", () => {
     // Crosses each boundary SHA-1 padding has: 55/56 bytes (the length no longer fits the block), 64, 119/120.
     for (let keyLength = 0; keyLength <= 130; keyLength++) {
       for (let messageLength = 0; messageLength <= 200; messageLength += keyLength % 2 === 0 ? 1 : 7) {
@@ -33,14 +33,32 @@ describe("hmacSha1Hex", () => {
     }
   });
 
+  it("equals createHmac for non-ASCII text across the block boundaries, where UTF-8 and UTF-16 lengths part", () => {
+    // A key of at most 64 code units but more than 64 UTF-8 bytes must be hashed first (RFC 2104), and a
+    // message's padding depends on its length in bytes, not in code units.
+    const keys = ["é".repeat(32), "é".repeat(33), "中".repeat(21), "中".repeat(22), "😀".repeat(16), "😀".repeat(17)];
+    const messages = [55, 56, 63, 64, 119, 120].flatMap((bytes) => [
+      `${"a".repeat(bytes - 2)}é`,
+      `${"a".repeat(bytes - 3)}中`,
+      `${"a".repeat(bytes - 4)}😀`,
+    ]);
+    for (const key of keys) {
+      for (const message of messages) {
+        expect(hmacSha1Hex(key, message), `${key.length} × ${key[0]}, ${message.length} code units`).toBe(
+          nodeHmac(key, message),
+        );
+      }
+    }
+  });
+
   it("equals createHmac for any Unicode key and message, read as UTF-8", () => {
-    // binary-ascii reaches U+0080–U+00FF (two UTF-8 bytes each); binary reaches every plane. A key of 17 or
-    // more code points may pass 64 bytes once encoded, and then RFC 2104 hashes it first.
+    // binary-ascii reaches U+0080–U+00FF (two UTF-8 bytes each); binary reaches every plane. size "max" lets
+    // the strings reach their maxLength, so keys pass 64 bytes and messages span several blocks.
     const text = (maxLength: number) =>
       fc.oneof(
-        fc.string({ unit: "binary-ascii", maxLength }),
-        fc.string({ unit: "binary", maxLength }),
-        fc.string({ unit: "grapheme", maxLength }),
+        fc.string({ unit: "binary-ascii", maxLength, size: "max" }),
+        fc.string({ unit: "binary", maxLength, size: "max" }),
+        fc.string({ unit: "grapheme", maxLength, size: "max" }),
       );
     fc.assert(
       fc.property(text(80), text(160), (key, message) => {
@@ -64,7 +82,8 @@ describe("hmacSha1Hex", () => {
   });
 
   it("gives each call its own answer, whatever came before (the calls share scratch space)", () => {
-    // A non-ASCII message is found out after its first block is hashed; a long key takes another path.
+    // A non-ASCII message is found out only after the whole inner hash, then redone; a long key takes
+    // another path.
     const calls: Array<[string, string]> = [
       ["key", "message"],
       ["k", `${"a".repeat(70)}é`],
