@@ -95,8 +95,11 @@ const TRAFFIC_LIMIT_MIN = 819_200;
 const TRAFFIC_LIMIT_MAX = 838_860_800;
 const TOKEN_NAME = "x-cos-security-token";
 
-/** The seven Authorization pairs. Every other query parameter is subject to the strict signature rule. */
-const AUTH_PARAMS = [
+/**
+ * The seven Authorization pairs, in the order COS documents them. Every other query parameter is subject to the
+ * strict signature rule.
+ */
+export const AUTH_PARAMS = [
   "q-sign-algorithm",
   "q-ak",
   "q-sign-time",
