@@ -9,10 +9,14 @@ import {
 } from "../function/support";
 import type { FaultKind } from "../support/fake-sts";
 
-/** Tight settings so every fault resolves quickly; the budget guard below is generous on top of them. */
-const TIMEOUT_MS = 300;
-const DEADLINE_MS = 1500;
-const BUDGET_MS = DEADLINE_MS + 1500;
+/**
+ * Tight settings so every fault resolves quickly. Five attempts of up to 600 ms would take 3 s, so a hanging
+ * STS is stopped by the 1 s deadline, not by the attempt count; the budget guard is generous on top of it.
+ */
+const TIMEOUT_MS = 600;
+const DEADLINE_MS = 1000;
+const MAX_ATTEMPTS = 5;
+const BUDGET_MS = DEADLINE_MS + 800;
 
 const sts = useFakeSts({ resetEach: true });
 let harness: Harness;
@@ -24,13 +28,16 @@ beforeAll(async () => {
     ...baseEnv(sts),
     STS_TIMEOUT_MS: String(TIMEOUT_MS),
     STS_DEADLINE_MS: String(DEADLINE_MS),
-    STS_MAX_ATTEMPTS: "3",
+    STS_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
   });
 });
 
-async function ask(): Promise<{ answer: ScfAnswer; elapsed: number }> {
+/** A key no earlier test has asked for, so nothing is cached for it yet. */
+const freshKey = (): string => `/public/fault-${nextKey++}.txt`;
+
+async function ask(key: string): Promise<{ answer: ScfAnswer; elapsed: number }> {
   const started = performance.now();
-  const answer = (await harness.handler(functionUrlEvent(`/public/fault-${nextKey++}.txt`))) as ScfAnswer;
+  const answer = (await harness.handler(functionUrlEvent(key))) as ScfAnswer;
   return { answer, elapsed: performance.now() - started };
 }
 
@@ -47,36 +54,41 @@ const cases: Array<[FaultKind, number, string]> = [
 ];
 
 describe("STS faults", () => {
-  it.each(cases)("%s → %i %s within the deadline, then the next call succeeds", async (fault, status, code) => {
+  it.each(cases)("%s → %i %s within the deadline, then the same key succeeds", async (fault, status, code) => {
     sts.fail(fault, 10);
-    const { answer, elapsed } = await ask();
+    const key = freshKey();
+    const { answer, elapsed } = await ask(key);
     expect(answer.statusCode).toBe(status);
     expect(JSON.parse(answer.body).error.code).toBe(code);
     if (status === 503) expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(elapsed).toBeLessThan(BUDGET_MS);
     // Retryable faults are retried up to the bound; the others are not retried at all.
-    expect(sts.calls.length).toBeLessThanOrEqual(status === 503 ? 3 : 1);
-    // A 300 ms attempt timeout inside a 1500 ms deadline leaves room for a retry even after a hang.
+    expect(sts.calls.length).toBeLessThanOrEqual(status === 503 ? MAX_ATTEMPTS : 1);
+    // A 600 ms attempt timeout inside a 1000 ms deadline leaves room for a retry even after a hang.
     if (status === 503) expect(sts.calls.length).toBeGreaterThanOrEqual(2);
 
+    // The failure was not cached: the same key goes to STS again and succeeds.
     sts.reset();
-    const healthy = await ask();
+    const healthy = await ask(key);
     expect(healthy.answer.statusCode).toBe(302);
+    expect(sts.calls.length).toBe(1);
   });
 
   it("recovers inside one request when a retry succeeds", async () => {
     sts.fail("throttle", 2);
-    const { answer } = await ask();
+    const { answer } = await ask(freshKey());
     expect(answer.statusCode).toBe(302);
     expect(sts.calls.map((call) => call.outcome)).toEqual(["fault:throttle", "fault:throttle", "issued"]);
   });
 
   it("answers concurrent requests during an outage, and none of them is cached as a failure", async () => {
     sts.fail("http500", 1000);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => ask()));
+    const keys = Array.from({ length: 4 }, freshKey);
+    // Five requests for each of four keys, at once.
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(keys[i % 4] as string)));
     expect(answers.every(({ answer }) => answer.statusCode === 503)).toBe(true);
     sts.reset();
-    expect((await ask()).answer.statusCode).toBe(302);
+    for (const key of keys) expect((await ask(key)).answer.statusCode).toBe(302);
     expect(harness.logs.every((line) => line.code !== "InternalError")).toBe(true);
   });
 });
