@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { resolve } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { AUDIENCE, ISSUER, JWT_SECRET } from "./auth/support";
 import {
   BUCKET,
@@ -24,10 +24,10 @@ import {
   REGION,
   ROLE_ARN,
   type ScfAnswer,
+  useFakeSts,
 } from "./function/support";
 import { BUNDLE_PATH } from "./support/bundle";
 import { oracleSignature } from "./support/cos-oracle";
-import { type FakeSts, type FaultKind, startFakeSts } from "./support/fake-sts";
 import { registerSecret } from "./support/hygiene";
 
 /**
@@ -67,17 +67,7 @@ function bundledInputs(): string[] {
   return Object.keys(meta.outputs["dist/index.js"]?.inputs ?? {});
 }
 
-let sts: FakeSts;
-
-beforeAll(async () => {
-  sts = await startFakeSts({ keys: [CALLER] });
-});
-afterAll(async () => {
-  await sts.close();
-});
-beforeEach(() => {
-  sts.reset();
-});
+const sts = useFakeSts({ resetEach: true });
 
 /** Short STS time limits so fault paths that retry finish quickly. */
 const env = (extra: Record<string, string> = {}) => ({
@@ -190,35 +180,6 @@ describe("the cold path", () => {
       RegExp.prototype.exec = exec;
     }
     expect(used).toEqual([]);
-  });
-});
-
-describe("STS faults map the same through the trimmed SDK", () => {
-  it.each<[FaultKind, number, number, string]>([
-    // [fault, times, status, code]
-    ["throttle", 10, 503, "CredentialServiceUnavailable"],
-    ["internal", 10, 503, "CredentialServiceUnavailable"],
-    ["http500", 10, 503, "CredentialServiceUnavailable"],
-    ["reset", 10, 503, "CredentialServiceUnavailable"],
-    ["malformed", 1, 502, "CredentialServiceError"],
-    ["notJson", 1, 502, "CredentialServiceError"],
-    ["expired", 1, 502, "CredentialServiceError"],
-    ["authFailure", 1, 502, "CredentialServiceError"],
-  ])("%s ×%i → %i %s", async (fault, times, status, code) => {
-    sts.fail(fault, times);
-    const { handler, logs } = bundleHandler(env());
-    const answer = (await handler(functionUrlEvent("/public/a.txt"))) as ScfAnswer;
-    expect(answer.statusCode).toBe(status);
-    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe(code);
-    expect(logs[0]).toMatchObject({ code, status });
-  });
-
-  it("recovers after a transient fault: one throttle, then a credential", async () => {
-    sts.fail("throttle", 1);
-    const { handler } = bundleHandler(env());
-    const answer = (await handler(functionUrlEvent("/public/a.txt"))) as ScfAnswer;
-    expect(answer.statusCode).toBe(302);
-    expect(sts.calls.map((call) => call.outcome)).toEqual(["fault:throttle", "issued"]);
   });
 });
 

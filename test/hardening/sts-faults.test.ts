@@ -60,6 +60,7 @@ describe("STS faults", () => {
     const { answer, elapsed } = await ask(key);
     expect(answer.statusCode).toBe(status);
     expect(JSON.parse(answer.body).error.code).toBe(code);
+    expect(harness.logs.at(-1)).toMatchObject({ code, status });
     if (status === 503) expect(Number(answer.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(elapsed).toBeLessThan(BUDGET_MS);
     // Retryable faults are retried up to the bound; the others are not retried at all.
