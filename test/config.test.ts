@@ -36,6 +36,8 @@ describe("loadConfig", () => {
     ["", false],
   ])("COS_CHECK_EXISTS=%j is %s", (value, expected) => {
     const result = loadConfig({ ...GOOD, COS_CHECK_EXISTS: value });
+    // A failed load must not pass as `false`.
+    expect(result.problems).toEqual([]);
     expect("config" in result && result.config.checkExists).toBe(expected);
   });
 
@@ -84,6 +86,9 @@ describe("loadConfig", () => {
     ]) {
       expect(text).toContain(name);
     }
+    // Each name above could also appear in another variable's problem; these two are this input's own.
+    expect(result.problems).toContain("URL_MAX_EXPIRES_SECONDS must be a whole number of seconds from 1 to 604800");
+    expect(result.problems).toContain("URL_EXPIRES_SECONDS must not exceed URL_MAX_EXPIRES_SECONDS");
     expect(text).not.toContain("config-test-secret-key-value");
   });
 
