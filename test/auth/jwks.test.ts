@@ -12,6 +12,8 @@ interface JwksServer {
   readonly url: string;
   keys: JWK[];
   status: number;
+  /** "keys" answers with the key set; "hang" never answers; "html" answers 200 with a body that is not JSON. */
+  mode: "keys" | "hang" | "html";
   hits: number;
 }
 
@@ -20,11 +22,16 @@ const servers: Server[] = [];
 async function startJwksServer(keys: JWK[] = []): Promise<JwksServer> {
   // A unique path per server: the module caches key sets by URL, and a recycled port must not alias one.
   const path = `/${randomUUID()}/jwks.json`;
-  const state = { keys, status: 200, hits: 0, url: "" };
+  const state = { keys, status: 200, mode: "keys" as JwksServer["mode"], hits: 0, url: "" };
   const server = createServer((request, response) => {
     state.hits += 1;
     if (request.url !== path) {
       response.writeHead(404).end();
+      return;
+    }
+    if (state.mode === "hang") return; // afterEach's closeAllConnections ends it.
+    if (state.mode === "html") {
+      response.writeHead(200, { "content-type": "text/html" }).end("<html>gateway error</html>");
       return;
     }
     response.writeHead(state.status, { "content-type": "application/json" });
@@ -195,6 +202,26 @@ describe("authorize: JWT against a remote JWKS (loopback server)", () => {
     server.status = 200;
     await expect(check(settings, token)).resolves.toMatchObject({ via: "jwt" });
     expect(server.hits).toBe(2);
+  });
+
+  it("a key set that does not answer is a 503 after the 2 s fetch timeout, not jose's default 5 s", async () => {
+    const server = await startJwksServer([rsa.jwk]);
+    server.mode = "hang";
+    const started = performance.now();
+    const error = await rejection(check(jwksSettings(server.url), await tokenFrom(rsa)));
+    expect(error.code).toBe("CredentialServiceUnavailable");
+    expect(error.status).toBe(503);
+    // A budget guard, generous on top of 2 s; a 5 s timeout would pass it.
+    expect(performance.now() - started).toBeLessThan(4_000);
+  });
+
+  it("a key set that is not JSON is a 503", async () => {
+    const server = await startJwksServer([rsa.jwk]);
+    server.mode = "html";
+    const error = await rejection(check(jwksSettings(server.url), await tokenFrom(rsa)));
+    expect(error.code).toBe("CredentialServiceUnavailable");
+    expect(error.status).toBe(503);
+    expect(server.hits).toBe(1);
   });
 
   it("a closed port is a 503 too", async () => {

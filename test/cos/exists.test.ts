@@ -64,8 +64,20 @@ async function outcome(path: string, timeoutMs = 2000): Promise<PresignError | "
 }
 
 describe("checkObjectExists", () => {
-  it("waits 2 s by default, as the README says", () => {
+  it("waits 2 s by default, as the README says", async () => {
     expect(EXISTENCE_CHECK_TIMEOUT_MS).toBe(2000);
+    // Called without a timeout, against a COS that never answers. A timer never fires early, so the lower
+    // bound is exact; the upper one is a generous budget guard.
+    const started = performance.now();
+    const error = await checkObjectExists(`${origin}/slow?${SIGNATURE}&${TOKEN}`).then(
+      () => "exists",
+      (caught: unknown) => caught,
+    );
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(PresignError);
+    expect((error as PresignError).code).toBe("StorageServiceUnavailable");
+    expect(elapsed).toBeGreaterThanOrEqual(1_990);
+    expect(elapsed).toBeLessThan(4_000);
   });
 
   it("resolves on 2xx, with a HEAD request", async () => {
