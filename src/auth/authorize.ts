@@ -4,9 +4,11 @@ import { type LinkParams, verifyLink } from "./link";
 import { keyAllowedByPrefixes } from "./prefixes";
 import type { AuthSettings } from "./settings";
 
-/** What the request carries, already parsed by the HTTP layer. Header names lower-case. */
+/**
+ * What an HTTP request carries, already parsed by the HTTP layer. Header names lower-case. (A direct
+ * invocation is never authorized here: its caller already passed CAM, scf:InvokeFunction.)
+ */
 export interface AuthRequest {
-  readonly trigger: "http" | "direct";
   readonly key: string;
   readonly headers: Readonly<Record<string, string>>;
   /** The link fields and every option a link signs, as received. */
@@ -14,7 +16,7 @@ export interface AuthRequest {
 }
 
 export interface AuthGrant {
-  readonly via: "none" | "link" | "jwt" | "direct";
+  readonly via: "none" | "link" | "jwt";
   /** The JWT's `cos_prefixes`, already applied to the key here; undefined = no extra limit. */
   readonly prefixes?: readonly string[];
   /** The JWT's `sub`. Not logged (it may be personal data); for callers that need to know who asked. */
@@ -36,10 +38,6 @@ const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
  * about the sig and a bad token about the token.
  */
 export async function authorize(settings: AuthSettings, request: AuthRequest, now: number): Promise<AuthGrant> {
-  // A direct invocation already passed CAM (scf:InvokeFunction); there is no HTTP credential to look at.
-  if (request.trigger === "direct") {
-    return { via: "direct" };
-  }
   if (settings.modes.length === 0) {
     throw new PresignError("ConfigError", "AUTH_MODE names no mode");
   }

@@ -114,7 +114,7 @@ async function answer(
   // A link's signature covers every option, so it is checked against the raw values as received.
   const grant = await authorize(
     config.auth,
-    { trigger: "http", key, headers: request.headers, params: definedOnly({ ...params, ...link }) },
+    { key, headers: request.headers, params: definedOnly({ ...params, ...link }) },
     deps.now(),
   );
   const presigned = await presign({ key, ...options }, { config, credentials, now: deps.now });

@@ -121,13 +121,6 @@ describe("other AUTH_MODE combinations", () => {
     expect(error.headers).toEqual({ "www-authenticate": REALM });
   });
 
-  it("direct invocations are trusted to CAM whatever the modes, with no extra prefix limit", async () => {
-    for (const settings of [linkAndJwt, settingsFrom({ AUTH_MODE: "none" })]) {
-      const request: AuthRequest = { trigger: "direct", key: KEY, headers: {}, params: {} };
-      await expect(authorize(settings, request, NOW)).resolves.toEqual({ via: "direct" });
-    }
-  });
-
   it("hand-built settings that name a mode without its secrets are a ConfigError", async () => {
     const broken: AuthSettings[] = [{ modes: [] }, { modes: ["link"] }, { modes: ["jwt"] }];
     for (const settings of broken) {
@@ -176,10 +169,10 @@ describe("module hygiene", () => {
           const link = auth.parseAuthSettings({ AUTH_MODE: "link", LINK_SECRET: ${JSON.stringify(LINK_SECRET)} }).settings;
           const exp = Math.floor(Date.now() / 1000) + 60;
           const params = { exp: String(exp), sig: auth.signLink(${JSON.stringify(LINK_SECRET)}, "k", exp) };
-          await auth.authorize(link, { trigger: "http", key: "k", headers: {}, params }, Date.now());
+          await auth.authorize(link, { key: "k", headers: {}, params }, Date.now());
           const afterLink = loaded();
           const jwt = auth.parseAuthSettings(${JSON.stringify({ AUTH_MODE: "jwt", ...JWT_ENV })}).settings;
-          const rejected = await auth.authorize(jwt, { trigger: "http", key: "k", headers: { authorization: "Bearer x.y.z" }, params: {} }, Date.now()).catch((e) => e.message);
+          const rejected = await auth.authorize(jwt, { key: "k", headers: { authorization: "Bearer x.y.z" }, params: {} }, Date.now()).catch((e) => e.message);
           console.log(JSON.stringify({ afterLink, afterJwt: loaded(), rejected }));
         })();
       `;

@@ -27,7 +27,7 @@ export function httpRequest(
   params: AuthRequest["params"] = {},
   headers: Record<string, string> = {},
 ): AuthRequest {
-  return { trigger: "http", key, params, headers };
+  return { key, params, headers };
 }
 
 export function bearer(token: string): Record<string, string> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialSource } from "../../src/sts";
+import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "../auth/support";
 import { BUCKET, baseEnv, bundleHandler, useFakeSts } from "./support";
 
 const sts = useFakeSts({ resetEach: true });
@@ -21,6 +22,24 @@ describe("direct invocation", () => {
     expect(answer).toMatchObject({ key: "public/a b.txt", bucket: BUCKET, expiresIn: 90 });
     expect(new URL(answer.url).searchParams.get("response-content-disposition")).toContain("attachment");
     expect(logs[0]).toMatchObject({ trigger: "direct", code: "OK", status: 200, key: "public/a b.txt" });
+  });
+
+  it("is trusted to CAM whatever AUTH_MODE: no credentials asked for, and ALLOWED_PREFIXES still applies", async () => {
+    const env = {
+      ...baseEnv(sts),
+      AUTH_MODE: "link,jwt",
+      LINK_SECRET,
+      JWT_SECRET,
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+    };
+    const { handler, logs } = bundleHandler(env);
+    const answer = (await handler({ key: "public/a.txt" }, { request_id: "r-cam" })) as Answer;
+    expect(answer).toMatchObject({ key: "public/a.txt", bucket: BUCKET });
+    expect(logs[0]).toMatchObject({ trigger: "direct", code: "OK", status: 200 });
+    expect(await handler({ key: "private/a.txt" }, { request_id: "r-cam2" })).toMatchObject({
+      error: { code: "AccessDenied" },
+    });
   });
 
   it("returns an error envelope, not an HTTP response, for a bad request", async () => {
