@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { createHandler, type Handler } from "../src/app";
-import type { Env } from "../src/env";
+import { type Env, nonEmpty } from "../src/env";
 import { createFunctionServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
 import { startLocalStack } from "../test/support/local-stack";
@@ -46,7 +46,8 @@ function consoleHandler(env: Env): Handler {
 
 async function main(): Promise<void> {
   loadDotenv();
-  const real = process.env.COS_BUCKET !== undefined && process.env.COS_BUCKET !== "";
+  // Blank counts as unset, as in the function's own configuration.
+  const real = nonEmpty(process.env.COS_BUCKET) !== undefined;
   const local = real
     ? undefined
     : await startLocalStack({

@@ -8,9 +8,8 @@
  * piped; notes go to stderr.
  */
 import { parseArgs } from "node:util";
-import { type LinkOptions, linkPath, linkQuery } from "../src/auth/link";
+import { EXP_PATTERN, type LinkOptions, linkPath, linkQuery } from "../src/auth/link";
 import { parseAuthSettings } from "../src/auth/settings";
-import { isPresignError } from "../src/errors";
 import { validateKey } from "../src/key";
 import { EXPIRES_CEILING, parseOptions } from "../src/options";
 
@@ -40,8 +39,8 @@ function ttlSeconds(raw: string): number {
 }
 
 /**
- * The COS URL lifetime, in the one spelling the function will be sent: the signature covers the raw query value,
- * so `0600` would sign differently from `600`. Above the function's own ceiling every click would be refused.
+ * The COS URL lifetime in one spelling per value (`600`, never `0600`), so one lifetime always gives one link.
+ * Above the function's own ceiling every click would be refused.
  */
 function expiresSeconds(raw: string): string {
   if (!/^[1-9]\d{0,11}$/.test(raw) || Number(raw) > EXPIRES_CEILING) {
@@ -75,7 +74,7 @@ function main(): void {
     if (values.ttl !== undefined) {
       fail("give --ttl or --exp, not both");
     }
-    if (!/^[1-9]\d{0,11}$/.test(values.exp)) {
+    if (!EXP_PATTERN.test(values.exp)) {
       fail("--exp must be Unix seconds");
     }
     exp = Number(values.exp);
@@ -91,15 +90,15 @@ function main(): void {
   if (values["version-id"] !== undefined) options.versionId = values["version-id"];
   if (values["traffic-limit"] !== undefined) options.trafficLimit = values["traffic-limit"];
   if (values.expires !== undefined) options.expires = expiresSeconds(values.expires);
-  // The function's own key and option rules: a link it would refuse is not printed.
+  // The function's own key and option rules, then signLink's own checks: a link it would refuse is not printed.
+  let pathAndQuery: string;
   try {
     validateKey(key);
     parseOptions(options);
+    pathAndQuery = `${linkPath(key)}?${linkQuery(secret, key, exp, options)}`;
   } catch (error) {
-    fail(isPresignError(error) ? error.message : String(error));
+    fail(error instanceof Error ? error.message : String(error));
   }
-
-  const pathAndQuery = `${linkPath(key)}?${linkQuery(secret, key, exp, options)}`;
   const base = values["base-url"]?.replace(/\/+$/, "");
   process.stdout.write(`${base === undefined ? "" : base}${pathAndQuery}\n`);
   process.stderr.write(`sign-link: valid until ${new Date(exp * 1000).toISOString()} (exp=${exp})\n`);

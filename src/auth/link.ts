@@ -39,7 +39,7 @@ const LINK_CANONICAL_VERSION = "cos-presign-link-v1";
 const OPTION_NAMES = ["filename", "disposition", "versionId", "trafficLimit", "expires"] as const;
 
 /** Decimal Unix seconds, no sign, no leading zero, at most 12 digits (year 33658): one spelling per instant. */
-const EXP_PATTERN = /^[1-9]\d{0,11}$/;
+export const EXP_PATTERN = /^[1-9]\d{0,11}$/;
 
 /** base64url of a 32-byte HMAC-SHA256, without padding. */
 const SIG_LENGTH = 43;
@@ -118,17 +118,6 @@ export function linkPath(key: string): string {
   return `/${key.split("/").map(encodeURIComponent).join("/")}`;
 }
 
-function optionsOf(params: LinkParams): LinkOptions {
-  const options: LinkOptions = {};
-  for (const name of OPTION_NAMES) {
-    const value = params[name];
-    if (value !== undefined) {
-      options[name] = value;
-    }
-  }
-  return options;
-}
-
 /**
  * Checks a link against each secret (current first). Returns why it fails, or undefined when it is good.
  * The signature is checked before the expiry, so "link expired" is only ever said of a link this service did
@@ -152,7 +141,8 @@ export function verifyLink(
   if (!EXP_PATTERN.test(exp)) {
     return "link exp is not a Unix time in seconds";
   }
-  const options = optionsOf(params);
+  // The link's options are read from params by name; exp and sig are not among them.
+  const options: LinkOptions = params;
   if (!wellFormed(key, options)) {
     return "link signature does not match";
   }

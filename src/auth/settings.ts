@@ -115,9 +115,10 @@ function parseLink(env: Env, problems: string[]): AuthSettings["link"] {
 
 function parseJwt(env: Env, problems: string[]): AuthSettings["jwt"] {
   const secret = secretValue(env.JWT_SECRET);
-  const jwksUrl = secretValue(env.JWT_JWKS_URL);
-  const issuer = secretValue(env.JWT_ISSUER);
-  const audience = secretValue(env.JWT_AUDIENCE);
+  // Settings, not secrets: trimmed, so a pasted trailing space cannot turn every token into an issuer mismatch.
+  const jwksUrl = nonEmpty(env.JWT_JWKS_URL);
+  const issuer = nonEmpty(env.JWT_ISSUER);
+  const audience = nonEmpty(env.JWT_AUDIENCE);
   const before = problems.length;
 
   if (secret === undefined && jwksUrl === undefined) {

@@ -94,12 +94,12 @@ describe("parseAuthSettings: jwt", () => {
     });
   });
 
-  it("a JWKS URL instead of a secret", () => {
+  it("a JWKS URL instead of a secret; the URL, issuer and audience are trimmed like every setting", () => {
     const { settings } = parseAuthSettings({
       AUTH_MODE: "jwt",
-      JWT_JWKS_URL: "https://idp.example/.well-known/jwks.json",
-      JWT_ISSUER: ISSUER,
-      JWT_AUDIENCE: AUDIENCE,
+      JWT_JWKS_URL: " https://idp.example/.well-known/jwks.json ",
+      JWT_ISSUER: `${ISSUER} `,
+      JWT_AUDIENCE: ` ${AUDIENCE}`,
       JWT_CLOCK_TOLERANCE_SECONDS: "5",
     });
     expect(settings?.jwt).toEqual({
