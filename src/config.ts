@@ -1,8 +1,7 @@
 import { type AuthSettings, parseAuthSettings } from "./auth";
 import { appIdFromBucket } from "./cos/policy";
 import type { CosEndpoint } from "./cos/url";
-import { type Env, flag, list, nonEmpty, REGION, wholeNumber } from "./env";
-import { isLoopbackHost } from "./loopback";
+import { type Env, flag, list, nonEmpty, parseHostUrl, REGION, wholeNumber } from "./env";
 import { EXPIRES_CEILING } from "./options";
 import { parseStsSettings, type StsSettings } from "./sts/settings";
 
@@ -28,8 +27,6 @@ export type ConfigResult =
 
 /** A COS URL lives at most 7 days (COS's limit, and the largest `expires` a request may ask for). */
 const URL_SECONDS = { min: 1, max: EXPIRES_CEILING, unit: "seconds" } as const;
-const HOST =
-  /^(?=.{1,253}(?::\d{1,5})?$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?$/i;
 
 /** COS_DOMAIN is a custom origin host; `http://` is allowed for a loopback emulator only. */
 function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
@@ -37,15 +34,13 @@ function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
   const accelerate = flag(env, "COS_ACCELERATE", false, problems);
   if (domain === "") return accelerate ? { kind: "accelerate" } : { kind: "default" };
   if (accelerate) problems.push("set COS_DOMAIN or COS_ACCELERATE=true, not both");
-  const match = /^(?:(https?):\/\/)?([^/]*)\/?$/i.exec(domain);
-  const protocol = match?.[1]?.toLowerCase() === "http" ? "http:" : "https:";
-  const host = match?.[2]?.toLowerCase() ?? "";
-  if (!HOST.test(host)) {
-    problems.push("COS_DOMAIN must be a host name such as download.example.com (no path)");
-  } else if (protocol === "http:" && !isLoopbackHost(host.replace(/:\d{1,5}$/, ""))) {
-    problems.push("COS_DOMAIN may use http:// only for a loopback address; COS URLs are HTTPS");
+  // The same rules as STS_ENDPOINT; the host comes back as a client will send it, which is what gets signed.
+  const parsed = parseHostUrl("COS_DOMAIN", domain, "download.example.com");
+  if (typeof parsed === "string") {
+    problems.push(parsed);
+    return { kind: "default" };
   }
-  return { kind: "custom", host, protocol };
+  return { kind: "custom", host: parsed.host, protocol: parsed.protocol };
 }
 
 function parseOrigins(env: Env, problems: string[]): string[] {

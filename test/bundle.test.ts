@@ -157,7 +157,10 @@ describe("the full flow through the built bundle", () => {
 describe("the cold path", () => {
   // The first toISOString in a process costs about 0.8 ms of one-time V8 set-up, the first case-insensitive
   // regular expression about 0.3 ms (see src/time.ts): the default request path must need neither.
-  it("never calls toISOString nor runs a case-insensitive regular expression from the bundle", async () => {
+  it.each([
+    ["the default domain", {}],
+    ["a custom domain (COS_DOMAIN)", { COS_DOMAIN: "https://Download.Example.com" }],
+  ])("never calls toISOString nor runs a case-insensitive regular expression from the bundle: %s", async (_, extra) => {
     const used: string[] = [];
     const fromBundle = (): boolean => (new Error().stack ?? "").includes(BUNDLE_PATH);
     const { toISOString } = Date.prototype;
@@ -172,7 +175,7 @@ describe("the cold path", () => {
       return exec.call(this, input);
     };
     try {
-      const { handler } = bundleHandler(env());
+      const { handler } = bundleHandler(env(extra));
       const answer = (await handler(functionUrlEvent("/public/reports/q3.pdf", { filename: "Q3.pdf" }))) as ScfAnswer;
       expect(answer.statusCode).toBe(302);
     } finally {

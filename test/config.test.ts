@@ -49,6 +49,9 @@ describe("loadConfig", () => {
       { kind: "custom", host: "download.example.com", protocol: "https:" },
     ],
     [{ COS_DOMAIN: "http://127.0.0.1:9100" }, { kind: "custom", host: "127.0.0.1:9100", protocol: "http:" }],
+    // Read by the same rules as STS_ENDPOINT: the bracketed IPv6 loopback, and the host as a client sends it.
+    [{ COS_DOMAIN: "http://[::1]:9100" }, { kind: "custom", host: "[::1]:9100", protocol: "http:" }],
+    [{ COS_DOMAIN: "Download.Example.com:443" }, { kind: "custom", host: "download.example.com", protocol: "https:" }],
   ])("endpoint from %j", (env, endpoint) => {
     const result = loadConfig({ ...GOOD, ...env });
     expect("config" in result && result.config.endpoint).toEqual(endpoint);
@@ -90,6 +93,16 @@ describe("loadConfig", () => {
     expect(result.problems).toContain("URL_MAX_EXPIRES_SECONDS must be a whole number of seconds from 1 to 604800");
     expect(result.problems).toContain("URL_EXPIRES_SECONDS must not exceed URL_MAX_EXPIRES_SECONDS");
     expect(text).not.toContain("config-test-secret-key-value");
+  });
+
+  it.each([
+    ["https://download.example.com/path", "must be only a host and optional port"],
+    ["http://download.example.com", "may use http:// only for a loopback host"],
+    ["ftp://download.example.com", "must use https://"],
+    ["down_load.example.com", "has an invalid host name"],
+  ])("COS_DOMAIN=%j is refused: %s", (value, problem) => {
+    const result = loadConfig({ ...GOOD, COS_DOMAIN: value });
+    expect(result.problems).toEqual([expect.stringContaining(`COS_DOMAIN ${problem}`)]);
   });
 
   it("reads every whole-number setting by the same rule: trimmed, and within its range", () => {
