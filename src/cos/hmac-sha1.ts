@@ -1,3 +1,5 @@
+import { createHmac } from "node:crypto";
+
 /**
  * HMAC-SHA1 (RFC 2104 over the SHA-1 of FIPS 180-4) as lower-case hex: the same string as
  * `createHmac("sha1", key).update(message).digest("hex")` for any two strings, both read as UTF-8.
@@ -13,23 +15,22 @@
  * test/cos/hmac-sha1.test.ts checks this against RFC 2202's vectors and, as a property, against createHmac.
  */
 export function hmacSha1Hex(key: string, message: string): string {
-  // ASCII, the usual case, is its own UTF-8: its code units are its bytes. Anything else is encoded first,
-  // and then every code unit is at most BYTE_MAX, so the second call always has an answer.
-  return hmacOfBytes(key, message, ASCII_MAX) ?? (hmacOfBytes(utf8(key), utf8(message), BYTE_MAX) as string);
+  // ASCII, whose code units are its UTF-8 bytes, is all a signature meets: secret keys, KeyTime, SignKey and
+  // StringToSign. Anything else is left to node:crypto rather than encoded here.
+  return hmacOfAscii(key, message) ?? createHmac("sha1", key).update(message).digest("hex");
 }
 
 /** SHA-1's block size in bytes, and so the size HMAC pads its key to. */
 const BLOCK_BYTES = 64;
 const ASCII_MAX = 0x7f;
-const BYTE_MAX = 0xff;
 /** RFC 2104's ipad and opad bytes, four to a word. */
 const IPAD = 0x36363636;
 const OPAD = 0x5c5c5c5c;
 
 /**
  * Scratch space shared by every call: the padded key, the message schedule, the inner and outer hash states
- * (`outer` also hashes a key longer than a block), and the digest's hex digits as char codes. A call is synchronous and writes each entry before it reads it,
- * so no call sees another's data.
+ * (`outer` also hashes a key longer than a block), and the digest's hex digits as char codes. A call is
+ * synchronous and writes each entry before it reads it, so no call sees another's data.
  */
 const keyWords = new Int32Array(16);
 const schedule = new Int32Array(80);
@@ -37,19 +38,16 @@ const inner = new Int32Array(5);
 const outer = new Int32Array(5);
 const hexCodes: number[] = new Array(40).fill(0);
 
-/** Bitwise OR of the code units the current call has read: tells whether all were in range. */
+/** Bitwise OR of the code units the current call has read: tells whether all were ASCII. */
 let seen = 0;
 
-/**
- * HMAC over two byte strings (one code unit per byte). Undefined when a code unit is above `maxCodeUnit`:
- * with ASCII_MAX, that means the text was not ASCII and has to be UTF-8-encoded first.
- */
-function hmacOfBytes(key: string, message: string, maxCodeUnit: number): string | undefined {
+/** HMAC over two ASCII strings; undefined when a code unit of either is not ASCII. */
+function hmacOfAscii(key: string, message: string): string | undefined {
   seen = 0;
   loadKey(key);
   start(inner, IPAD);
   absorbLast(inner, message, BLOCK_BYTES);
-  if (seen > maxCodeUnit) return undefined;
+  if (seen > ASCII_MAX) return undefined;
   start(outer, OPAD);
   // The outer hash's last block: the inner digest (20 bytes), then the padding for 64 + 20 bytes in all.
   for (let i = 0; i < 5; i++) schedule[i] = inner[i] as number;
@@ -58,11 +56,6 @@ function hmacOfBytes(key: string, message: string, maxCodeUnit: number): string 
   schedule[15] = (BLOCK_BYTES + 20) * 8;
   compress(outer);
   return hex(outer);
-}
-
-/** `text`'s UTF-8 encoding as a byte string, one code unit per byte (a lone surrogate becomes U+FFFD). */
-function utf8(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1");
 }
 
 /** keyWords = the key zero-padded to a block. RFC 2104 replaces a key longer than a block by its SHA-1. */

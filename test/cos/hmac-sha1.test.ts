@@ -82,8 +82,8 @@ describe("hmacSha1Hex", () => {
   });
 
   it("gives each call its own answer, whatever came before (the calls share scratch space)", () => {
-    // A non-ASCII message is found out only after the whole inner hash, then redone; a long key takes
-    // another path.
+    // A non-ASCII message is found out only after the whole inner hash, then handed to createHmac; a long key
+    // takes another path.
     const calls: Array<[string, string]> = [
       ["key", "message"],
       ["k", `${"a".repeat(70)}é`],
