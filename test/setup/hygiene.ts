@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
+import { format } from "node:util";
 import { afterAll, expect } from "vitest";
 import { hygiene, leaks, recordOutput } from "../support/hygiene";
 
@@ -27,7 +28,8 @@ syncBuiltinESMExports();
 for (const method of ["log", "info", "warn", "error", "debug"] as const) {
   const original = console[method].bind(console);
   console[method] = (...args: unknown[]) => {
-    recordOutput(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+    // What console itself would print: JSON.stringify turns an Error into {} and throws on a cycle.
+    recordOutput(format(...args));
     original(...args);
   };
 }
