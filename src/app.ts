@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type Config, loadConfig } from "./config";
+import { loadConfig } from "./config";
 import { handleDirect, isDirectEvent } from "./direct";
 import type { Env } from "./env";
 import { PresignError } from "./errors";
@@ -8,6 +8,7 @@ import { asPresignError, errorBody } from "./http/respond";
 import { fromScfEvent, isHttpEvent, type ScfHttpResponse, toScfResponse, triggerOf } from "./http/scf";
 import type { HttpRequest } from "./http/types";
 import { clipKey, type Logger, type LogRecord, stdoutLogger } from "./log";
+import type { Runtime } from "./presign";
 import { type CredentialSource, createCredentialSource } from "./sts";
 import type { StsSettings } from "./sts/settings";
 
@@ -22,11 +23,6 @@ export interface AppOptions {
   readonly now?: () => number;
   readonly log?: Logger;
   readonly credentialSource?: (settings: StsSettings) => CredentialSource;
-}
-
-interface Runtime {
-  readonly config: Config;
-  readonly credentials: CredentialSource;
 }
 
 export type Handler = (event: unknown, context?: ScfContext) => Promise<unknown>;
@@ -47,23 +43,24 @@ function requestIdOf(context: ScfContext | undefined, headers: HttpRequest["head
 export function createHandler(options: AppOptions = {}): Handler {
   const now = options.now ?? Date.now;
   const log = options.log ?? stdoutLogger;
-  let runtime: Runtime | undefined;
-  let problems: readonly string[] | undefined;
+  // Settled on the first invocation: the runtime, or the ConfigError every request of this instance gets.
+  let state: Runtime | PresignError | undefined;
 
   const getRuntime = (): Runtime => {
-    if (runtime !== undefined) return runtime;
-    if (problems === undefined) {
+    if (state === undefined) {
       const loaded = loadConfig(options.env ?? process.env);
       if ("config" in loaded) {
         const make = options.credentialSource ?? ((settings: StsSettings) => createCredentialSource(settings, { now }));
-        runtime = { config: loaded.config, credentials: make(loaded.config.sts) };
-        return runtime;
+        state = { config: loaded.config, credentials: make(loaded.config.sts) };
+      } else {
+        const problems = loaded.problems.join("; ");
+        state = new PresignError("ConfigError", `the function is misconfigured: ${problems}`, {
+          detail: { problems },
+        });
       }
-      problems = loaded.problems;
     }
-    throw new PresignError("ConfigError", `the function is misconfigured: ${problems.join("; ")}`, {
-      detail: { problems: problems.join("; ") },
-    });
+    if (state instanceof PresignError) throw state;
+    return state;
   };
   const deps = { runtime: getRuntime, now };
 

@@ -1,19 +1,12 @@
-import type { Config } from "./config";
 import { invalidParameter, PresignError } from "./errors";
 import { asPresignError, errorBody } from "./http/respond";
 import { parseOptions, type RawOptions } from "./options";
-import { type PresignOutcome, type PresignResult, presign } from "./presign";
-import type { CredentialSource } from "./sts";
+import { type Deps, type PresignOutcome, type PresignResult, presign } from "./presign";
 
 /**
  * Direct invocation: another cloud function calls InvokeFunction with a JSON event. The caller's CAM
  * permission to invoke is its authentication; ALLOWED_PREFIXES still limits what gets signed.
  */
-export interface DirectDeps {
-  readonly runtime: () => { readonly config: Config; readonly credentials: CredentialSource };
-  readonly now: () => number;
-}
-
 const MAX_BATCH_KEYS = 100;
 /** Parallel STS calls per batch: fast enough, and far from STS's 600 requests/s. */
 const BATCH_CONCURRENCY = 8;
@@ -65,7 +58,7 @@ function singleRequest(item: Record<string, unknown>) {
   return { key: item.key, ...parseOptions(item as RawOptions) };
 }
 
-async function presignOne(item: unknown, deps: DirectDeps): Promise<PresignOutcome> {
+async function presignOne(item: unknown, deps: Deps): Promise<PresignOutcome> {
   const fields = typeof item === "string" ? { key: item } : item;
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
     throw invalidParameter('each entry of "keys" must be a key string or an object with "key"');
@@ -74,7 +67,7 @@ async function presignOne(item: unknown, deps: DirectDeps): Promise<PresignOutco
   return presign(singleRequest(fields as Record<string, unknown>), { ...runtime, now: deps.now });
 }
 
-async function batch(items: unknown, deps: DirectDeps): Promise<ItemAnswer[]> {
+async function batch(items: unknown, deps: Deps): Promise<ItemAnswer[]> {
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_KEYS) {
     throw invalidParameter(`"keys" must be an array of 1 to ${MAX_BATCH_KEYS} keys`);
   }
@@ -97,7 +90,7 @@ async function batch(items: unknown, deps: DirectDeps): Promise<ItemAnswer[]> {
   return answers;
 }
 
-export async function handleDirect(event: unknown, deps: DirectDeps, requestId: string): Promise<DirectOutcome> {
+export async function handleDirect(event: unknown, deps: Deps, requestId: string): Promise<DirectOutcome> {
   let kind: DirectOutcome["kind"] = "direct";
   let key: string | undefined;
   try {

@@ -32,10 +32,21 @@ export interface PresignOutcome {
   readonly stsRequestId?: string;
 }
 
-export interface PresignContext {
+/** What a warm instance holds: its configuration and its credential source (with the cache). */
+export interface Runtime {
   readonly config: Config;
   readonly credentials: CredentialSource;
+}
+
+export interface PresignContext extends Runtime {
   /** Unix milliseconds. */
+  readonly now: () => number;
+}
+
+/** What the HTTP contract and direct invocations get from app.ts: the runtime on demand, and the clock. */
+export interface Deps {
+  /** Throws the instance's ConfigError when the configuration is bad. */
+  readonly runtime: () => Runtime;
   readonly now: () => number;
 }
 

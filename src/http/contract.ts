@@ -1,20 +1,14 @@
 import { authorize } from "../auth";
 import type { Config } from "../config";
-import { PresignError } from "../errors";
+import { invalidParameter, PresignError } from "../errors";
 import { definedOnly, parseOptions } from "../options";
-import { type PresignOutcome, presign } from "../presign";
-import type { CredentialSource } from "../sts";
+import { type Deps, type PresignOutcome, presign, type Runtime } from "../presign";
 import { asPresignError, errorResponse, json, redirect } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
 
 const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
 
 /** What the app gives the HTTP contract; config problems arrive as a ConfigError thrown by `runtime()`. */
-export interface HttpDeps {
-  readonly runtime: () => { readonly config: Config; readonly credentials: CredentialSource };
-  readonly now: () => number;
-}
-
 /** What happened, for the log line. */
 export interface HttpOutcome {
   readonly response: HttpResponse;
@@ -30,8 +24,8 @@ const PARAMETER_LIMIT = 2048;
 function single(request: HttpRequest, name: string): string | undefined {
   const value = request.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw new PresignError("InvalidParameter", `${name} is given more than once`);
-  if (value.length > PARAMETER_LIMIT) throw new PresignError("InvalidParameter", `${name} is too long`);
+  if (typeof value !== "string") throw invalidParameter(`${name} is given more than once`);
+  if (value.length > PARAMETER_LIMIT) throw invalidParameter(`${name} is too long`);
   return value;
 }
 
@@ -47,7 +41,7 @@ function requestedKey(request: HttpRequest, pathPrefix: string): string {
   const encodedKey = path.replace(/^\//, "");
   const queryKey = single(request, "key");
   if (encodedKey !== "" && queryKey !== undefined) {
-    throw new PresignError("InvalidParameter", "give the key in the path or as ?key=, not both");
+    throw invalidParameter("give the key in the path or as ?key=, not both");
   }
   if (encodedKey === "") {
     if (queryKey === undefined || queryKey === "") {
@@ -66,7 +60,7 @@ function wantsJson(request: HttpRequest): boolean {
   const format = single(request, "format");
   if (format === "json") return true;
   if (format === "redirect") return false;
-  if (format !== undefined) throw new PresignError("InvalidParameter", 'format must be "json" or "redirect"');
+  if (format !== undefined) throw invalidParameter('format must be "json" or "redirect"');
   return request.headers.accept?.includes("application/json") ?? false;
 }
 
@@ -94,8 +88,8 @@ function preflight(request: HttpRequest, config: Config): HttpResponse {
 /** Fills `trace.key` as soon as the key is known, so a later failure is still logged with it. */
 async function answer(
   request: HttpRequest,
-  deps: HttpDeps,
-  runtime: { readonly config: Config; readonly credentials: CredentialSource },
+  deps: Deps,
+  runtime: Runtime,
   trace: { key?: string },
 ): Promise<HttpOutcome> {
   const { config, credentials } = runtime;
@@ -123,7 +117,7 @@ async function answer(
 }
 
 /** The HTTP contract, shared by the Function URL, API Gateway and node:http adapters. */
-export async function handleHttp(request: HttpRequest, deps: HttpDeps, requestId: string): Promise<HttpOutcome> {
+export async function handleHttp(request: HttpRequest, deps: Deps, requestId: string): Promise<HttpOutcome> {
   const method = request.method.toUpperCase();
   let config: Config | undefined;
   let outcome: HttpOutcome;
