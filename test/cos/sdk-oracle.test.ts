@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { authorization, computeSignature } from "../../src/cos/signature";
 import { bucket, credential, keyTime, objectKey, region, responseQuery } from "./arbitraries";
+import { D_QUERY, D_TIME, STS } from "./vectors.fixture";
 
 /**
  * Differential test against the official Node SDK (devDependency only). Its getAuth takes KeyTime as
@@ -61,16 +62,11 @@ describe("computeSignature agrees with cos-nodejs-sdk-v5", () => {
 
   it("for vector D (sanity check of the oracle call itself)", () => {
     const auth = sdkAuthorization({
-      secretId: "AKIDTMPEXAMPLE",
-      secretKey: "TmpSecretKeyExample/abc=",
+      ...STS,
       key: "dir/文件 (1)+x.pdf",
-      query: {
-        "response-content-disposition": "attachment; filename*=UTF-8''%E6%96%87.pdf",
-        versionId: "MTg0NDUxNTc1NjIzMTQ1MDAwODg",
-        "x-cos-traffic-limit": "819200",
-      },
+      query: D_QUERY,
       host: "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com",
-      keyTime: { start: 1700000000, end: 1700000600 },
+      keyTime: D_TIME,
     });
     expect(auth).toContain("q-url-param-list=response-content-disposition;versionid;x-cos-traffic-limit");
     expect(auth).toContain("q-signature=0c2caf546e154460796659274d3bfc84fb21549b");

@@ -6,14 +6,8 @@ import { oracleSignature } from "../support/cos-oracle";
 import { codeOf } from "../support/error-code";
 import { AUTH_PARAMS } from "../support/local-cos";
 import { bucket, credential, keyTime, objectKey, region, responseQuery } from "./arbitraries";
+import { D_QUERY, D_TIME, STS } from "./vectors.fixture";
 
-const STS = { secretId: "AKIDTMPEXAMPLE", secretKey: "TmpSecretKeyExample/abc=" };
-const D_TIME = { start: 1700000000, end: 1700000600 };
-const D_QUERY = {
-  "response-content-disposition": "attachment; filename*=UTF-8''%E6%96%87.pdf",
-  versionId: "MTg0NDUxNTc1NjIzMTQ1MDAwODg",
-  "x-cos-traffic-limit": "819200",
-};
 describe("cosHost", () => {
   it("builds the three kinds of host", () => {
     expect(cosHost("examplebucket-1250000000", "ap-guangzhou", { kind: "default" })).toBe(

@@ -11,7 +11,14 @@ export interface Vector {
 }
 
 const OFFICIAL = { secretId: "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q", secretKey: "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz" };
-const STS = { secretId: "AKIDTMPEXAMPLE", secretKey: "TmpSecretKeyExample/abc=" };
+/** Vector D's inputs, also used by the URL tests and the oracle's own sanity check. */
+export const STS = { secretId: "AKIDTMPEXAMPLE", secretKey: "TmpSecretKeyExample/abc=" };
+export const D_TIME = { start: 1700000000, end: 1700000600 };
+export const D_QUERY = {
+  "response-content-disposition": "attachment; filename*=UTF-8''%E6%96%87.pdf",
+  versionId: "MTg0NDUxNTc1NjIzMTQ1MDAwODg",
+  "x-cos-traffic-limit": "819200",
+};
 const BEIJING_HOST = "examplebucket-1250000000.cos.ap-beijing.myqcloud.com";
 const GUANGZHOU_HOST = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
 
@@ -89,13 +96,9 @@ export const VECTORS: readonly Vector[] = [
       ...STS,
       method: "GET",
       path: "/dir/文件 (1)+x.pdf",
-      query: {
-        "response-content-disposition": "attachment; filename*=UTF-8''%E6%96%87.pdf",
-        versionId: "MTg0NDUxNTc1NjIzMTQ1MDAwODg",
-        "x-cos-traffic-limit": "819200",
-      },
+      query: D_QUERY,
       headers: { Host: GUANGZHOU_HOST },
-      keyTime: { start: 1700000000, end: 1700000600 },
+      keyTime: D_TIME,
     },
     expected: {
       keyTime: "1700000000;1700000600",
@@ -116,7 +119,7 @@ export const VECTORS: readonly Vector[] = [
       path: "/a.txt",
       query: { "x-cos-security-token": "tok_EN-123" },
       headers: { Host: GUANGZHOU_HOST },
-      keyTime: { start: 1700000000, end: 1700000600 },
+      keyTime: D_TIME,
     },
     expected: {
       signKey: "923716c3bf570f4a3344b1ae4a19f2a2a29e9cd9",
