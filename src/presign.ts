@@ -62,10 +62,12 @@ const GET_AND_HEAD: readonly CosAction[] = ["GetObject", "HeadObject"];
 /** The COS query parameters that shape the download, all of which get signed. */
 function responseParameters(request: PresignRequest): Record<string, string> {
   const query: Record<string, string> = {};
-  if (request.filename !== undefined) {
-    query["response-content-disposition"] = contentDisposition(request.filename, request.disposition ?? "attachment");
-  } else if (request.disposition !== undefined) {
-    query["response-content-disposition"] = request.disposition;
+  if (request.filename !== undefined || request.disposition !== undefined) {
+    // Without a filename, contentDisposition gives the bare type.
+    query["response-content-disposition"] = contentDisposition(
+      request.filename ?? "",
+      request.disposition ?? "attachment",
+    );
   }
   if (request.versionId !== undefined) query.versionId = request.versionId;
   if (request.trafficLimit !== undefined) query["x-cos-traffic-limit"] = String(request.trafficLimit);

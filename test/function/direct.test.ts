@@ -88,6 +88,8 @@ describe("direct invocation", () => {
     expect(results[23]).toEqual({ error: { code: "InvalidParameter", message: expect.any(String) } });
     expect(results[10]).toMatchObject({ key: "private/no.txt", error: { code: "AccessDenied" } });
     expect(results[11]?.key).toBe("shared/x.txt");
+    // A disposition without a filename is signed as the bare type.
+    expect(new URL(results[11]?.url ?? "").searchParams.get("response-content-disposition")).toBe("inline");
     const ok = results.filter((result) => result.error === undefined);
     expect(ok.map((result) => result.key)).toEqual([...keys.slice(0, 10), "shared/x.txt", ...keys.slice(10)]);
     const tokens = new Set(ok.map((result) => new URL(result.url).searchParams.get("x-cos-security-token")));
