@@ -32,10 +32,10 @@ function groupAlive(child: ChildProcess): boolean {
 }
 
 /** `npm start` itself, on an ephemeral port, with no Tencent settings in its environment. */
-async function start(): Promise<Started> {
+async function start(extraEnv: Record<string, string> = {}): Promise<Started> {
   const child = spawn("npm", ["start", "--silent"], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0" },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", PORT: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so nothing can outlive the test
   });
@@ -97,4 +97,18 @@ describe("npm start", { timeout: 40_000 }, () => {
       expect(started.output()).not.toMatch(/Error|failed/);
     },
   );
+
+  it("takes settings from the environment over the local defaults: COS_CHECK_EXISTS=true answers 404", async () => {
+    const started = await start({ COS_CHECK_EXISTS: "true" });
+    try {
+      const missing = await fetch(`${started.origin}/no-such-file`, { redirect: "manual" });
+      expect(missing.status).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NoSuchKey");
+      const present = await fetch(`${started.origin}/hello.txt`, { redirect: "manual" });
+      expect(present.status).toBe(302);
+    } finally {
+      killGroup(started.child);
+      await started.exited;
+    }
+  });
 });

@@ -316,6 +316,15 @@ describe("the warm-instance cache", () => {
     expect(fake.calls).toHaveLength(4);
   });
 
+  it("keeps 1000 entries by default, as the README says", async () => {
+    const source = createCredentialSource(assumeRoleWithKeys(), { now, env: {} });
+    for (let i = 0; i <= 1000; i++) await source.get(request(`k${i}`)); // the 1001st evicts k0
+    expect((await source.get(request("k1"))).cacheHit).toBe(true);
+    expect((await source.get(request("k1000"))).cacheHit).toBe(true);
+    expect((await source.get(request("k0"))).cacheHit).toBe(false);
+    expect(fake.calls).toHaveLength(1002);
+  });
+
   it("rejects a request without any action or with an unknown one", async () => {
     const source = createCredentialSource(assumeRoleWithKeys(), { now, env: {} });
     await expect(source.get(request("k", { actions: [] }))).rejects.toMatchObject({ code: "InternalError" });
