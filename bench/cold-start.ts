@@ -24,6 +24,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "../scripts/bundle-options.mjs";
+import { median } from "./median";
 
 const ROOT = resolve(__dirname, "..");
 const QUICK = process.argv.includes("--quick");
@@ -137,14 +138,6 @@ async function startFakeStsProcess(): Promise<{ url: string; stop: () => void }>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Figures
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 /** The median of every series in a record of series. */
 function medians<K extends string>(series: Record<K, number[]>): Record<K, number> {

@@ -8,12 +8,8 @@
  * the timing, for both signers alike.
  */
 import { createHash, createHmac } from "node:crypto";
-import COS from "cos-nodejs-sdk-v5";
-import { authorization, computeSignature } from "../src/cos/signature";
+import { SECRET_KEY, signOurs, signSdk } from "./signers";
 
-const SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
-const SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
-const HOST = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
 const PATH = "/reports/季度报告-0.pdf";
 const QUERY = {
   "response-content-disposition": "attachment; filename=\"____-0.pdf\"; filename*=UTF-8''%E5%AD%A3%E5%BA%A6.pdf",
@@ -25,29 +21,8 @@ let key: string | Buffer = `TC3${SECRET_KEY}`;
 for (const part of ["2026-11-28", "sts", "tc3_request"]) key = createHmac("sha256", key).update(part).digest();
 createHash("sha256").update("{}").digest("hex");
 
-const ours = (): string =>
-  authorization(
-    SECRET_ID,
-    computeSignature({
-      method: "get",
-      path: PATH,
-      query: QUERY,
-      headers: { host: HOST },
-      keyTime: { start: 1_700_000_000, end: 1_700_000_600 },
-      secretId: SECRET_ID,
-      secretKey: SECRET_KEY,
-    }),
-  );
-const sdk = (): string =>
-  COS.getAuthorization({
-    SecretId: SECRET_ID,
-    SecretKey: SECRET_KEY,
-    Method: "get",
-    Pathname: PATH,
-    Query: QUERY,
-    Headers: { host: HOST },
-    KeyTime: "1700000000;1700000600",
-  });
+const ours = (): string => signOurs(PATH, QUERY);
+const sdk = (): string => signSdk(PATH, QUERY);
 
 const signers: Record<string, () => string> = { ours, sdk };
 const signer = signers[process.argv[2] ?? ""];

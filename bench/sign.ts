@@ -14,12 +14,13 @@
 import { execFileSync } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
 import { resolve } from "node:path";
-import COS from "cos-nodejs-sdk-v5";
 import { contentDisposition } from "../src/cos/content-disposition";
 import { cosEncode } from "../src/cos/encode";
 import { hmacSha1Hex } from "../src/cos/hmac-sha1";
-import { authorization, computeSignature } from "../src/cos/signature";
+import { computeSignature } from "../src/cos/signature";
 import { presignUrl } from "../src/cos/url";
+import { median } from "./median";
+import { HOST, KEY_TIME, KEY_TIME_STRING, SECRET_ID, SECRET_KEY, signOurs, signSdk } from "./signers";
 
 const ROUNDS = 15;
 const MEASURE_MS = 150;
@@ -36,12 +37,6 @@ interface Case {
   readonly signed: Record<string, string>;
   readonly token: string;
 }
-
-const SECRET_ID = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
-const SECRET_KEY = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
-const HOST = "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com";
-const KEY_TIME = { start: 1_700_000_000, end: 1_700_000_600 };
-const KEY_TIME_STRING = `${KEY_TIME.start};${KEY_TIME.end}`;
 
 /** Deterministic inputs (a fixed-seed LCG), so every run measures the same work. */
 function makeCases(): Case[] {
@@ -86,28 +81,11 @@ function makeCases(): Case[] {
 }
 
 function ours(c: Case): string {
-  const parts = computeSignature({
-    method: "get",
-    path: `/${c.key}`,
-    query: c.signed,
-    headers: { host: HOST },
-    keyTime: KEY_TIME,
-    secretId: SECRET_ID,
-    secretKey: SECRET_KEY,
-  });
-  return authorization(SECRET_ID, parts);
+  return signOurs(`/${c.key}`, c.signed);
 }
 
 function sdk(c: Case): string {
-  return COS.getAuthorization({
-    SecretId: SECRET_ID,
-    SecretKey: SECRET_KEY,
-    Method: "get",
-    Pathname: `/${c.key}`,
-    Query: c.signed,
-    Headers: { host: HOST },
-    KeyTime: KEY_TIME_STRING,
-  });
+  return signSdk(`/${c.key}`, c.signed);
 }
 
 function url(c: Case): string {
@@ -143,14 +121,6 @@ function measure(fn: (c: Case) => string, cases: readonly Case[]): number {
     elapsed = process.hrtime.bigint() - started;
   } while (elapsed < budget);
   return calls / (Number(elapsed) / 1e9);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function main(): void {
