@@ -64,9 +64,16 @@ function wantsJson(request: HttpRequest): boolean {
   return request.headers.accept?.includes("application/json") ?? false;
 }
 
-function corsHeaders(request: HttpRequest, config: Config | undefined): Record<string, string> {
+/** The request's Origin when CORS_ALLOW_ORIGINS lists it. */
+function allowedOrigin(request: HttpRequest, config: Config | undefined): string | undefined {
   const origin = request.headers.origin;
-  if (origin === undefined || !config?.corsAllowOrigins.includes(origin)) return {};
+  return origin !== undefined && config?.corsAllowOrigins.includes(origin) ? origin : undefined;
+}
+
+/** Added to every answer, the preflight's included (see handleHttp). */
+function corsHeaders(request: HttpRequest, config: Config | undefined): Record<string, string> {
+  const origin = allowedOrigin(request, config);
+  if (origin === undefined) return {};
   return {
     "access-control-allow-origin": origin,
     "access-control-expose-headers": "Location, Retry-After",
@@ -75,9 +82,8 @@ function corsHeaders(request: HttpRequest, config: Config | undefined): Record<s
 }
 
 function preflight(request: HttpRequest, config: Config): HttpResponse {
-  const cors = corsHeaders(request, config);
-  const headers: Record<string, string> = { allow: ALLOWED_METHODS, ...cors };
-  if (cors["access-control-allow-origin"] !== undefined) {
+  const headers: Record<string, string> = { allow: ALLOWED_METHODS };
+  if (allowedOrigin(request, config) !== undefined) {
     headers["access-control-allow-methods"] = "GET, HEAD";
     headers["access-control-allow-headers"] = "Authorization, Accept";
     headers["access-control-max-age"] = "600";
