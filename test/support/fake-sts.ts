@@ -106,7 +106,7 @@ function utcDate(timestampSeconds: number): string {
 }
 
 /** TC3-HMAC-SHA256 as Tencent documents it, for a POST to `/` signing content-type and host. */
-export function tc3Signature(input: {
+function tc3Signature(input: {
   secretKey: string;
   service: string;
   hostname: string;

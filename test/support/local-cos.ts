@@ -67,8 +67,6 @@ export interface LocalCosOptions {
   now?: () => number;
   /** Default 0: an ephemeral port. */
   port?: number;
-  /** How far q-sign-time may start in the future. Default 900 s, as COS. */
-  allowedSkewSeconds?: number;
   /** Called with each entry as it is added to `requests` (the dev server prints them). */
   onRequest?: (entry: LocalCosRequestLog) => void;
 }
@@ -90,7 +88,8 @@ export interface LocalCos {
 }
 
 const LOOPBACK = "127.0.0.1";
-const DEFAULT_SKEW_SECONDS = 900;
+/** How far q-sign-time may start in the future, as COS allows. */
+const ALLOWED_SKEW_SECONDS = 900;
 const TRAFFIC_LIMIT_MIN = 819_200;
 const TRAFFIC_LIMIT_MAX = 838_860_800;
 const TOKEN_NAME = "x-cos-security-token";
@@ -413,7 +412,6 @@ export function cosErrorCode(xml: string): string | undefined {
 export async function startLocalCos(options: LocalCosOptions): Promise<LocalCos> {
   const realRoot = await realpath(options.root);
   const now = options.now ?? Date.now;
-  const skew = options.allowedSkewSeconds ?? DEFAULT_SKEW_SECONDS;
   const appId = /-(\d+)$/.exec(options.bucket)?.[1];
   if (appId === undefined) {
     throw new Error(`bucket "${options.bucket}" must be the full name "<name>-<appid>"`);
@@ -499,7 +497,7 @@ export async function startLocalCos(options: LocalCosOptions): Promise<LocalCos>
     }
     const nowSeconds = Math.floor(now() / 1000);
     if (nowSeconds > window.end) throw accessDenied("Request has expired");
-    if (window.start > nowSeconds + skew) {
+    if (window.start > nowSeconds + ALLOWED_SKEW_SECONDS) {
       throw new CosError(
         403,
         "RequestTimeTooSkewed",

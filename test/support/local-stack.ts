@@ -6,7 +6,7 @@ import { type LocalCos, type LocalCosRequestLog, startLocalCos } from "./local-c
 
 export const LOCAL_BUCKET = "examplebucket-1250000000";
 export const LOCAL_REGION = "ap-guangzhou";
-export const LOCAL_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/cos-presign-download";
+const LOCAL_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/cos-presign-download";
 export const SAMPLE_BUCKET = resolve(__dirname, "../../examples/bucket");
 
 export interface LocalStack {
