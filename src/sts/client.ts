@@ -288,9 +288,9 @@ export function createStsCaller(settings: StsSettings, options: StsCallerOptions
   };
 
   const params = (policy: string): Record<string, string | number> =>
-    action === "AssumeRole"
+    settings.mode === "AssumeRole"
       ? {
-          RoleArn: settings.roleArn ?? "",
+          RoleArn: settings.roleArn,
           RoleSessionName: settings.sessionName,
           DurationSeconds: settings.durationSeconds,
           Policy: policy,

@@ -7,11 +7,22 @@ import { type Env, nonEmpty, parseHostUrl, REGION, secretValue, wholeNumber } fr
 
 export type StsMode = "AssumeRole" | "GetFederationToken";
 
-export interface StsSettings {
-  readonly mode: StsMode;
-  readonly roleArn?: string;
-  /** Absent in AssumeRole mode: the SCF execution role's keys are read from the environment at each call. */
-  readonly permanentKey?: { readonly secretId: string; readonly secretKey: string };
+export interface PermanentKey {
+  readonly secretId: string;
+  readonly secretKey: string;
+}
+
+/** Which STS API, and the credentials it is called with. */
+export type StsModeSettings =
+  | {
+      readonly mode: "AssumeRole";
+      readonly roleArn: string;
+      /** Absent: the SCF execution role's keys are read from the environment at each call. */
+      readonly permanentKey?: PermanentKey;
+    }
+  | { readonly mode: "GetFederationToken"; readonly permanentKey: PermanentKey };
+
+export type StsSettings = StsModeSettings & {
   /** `host[:port]`, as the SDK's `httpProfile.endpoint` wants it. */
   readonly endpoint: string;
   readonly protocol: "https://" | "http://";
@@ -24,7 +35,7 @@ export interface StsSettings {
   readonly maxAttempts: number;
   /** `RoleSessionName` (AssumeRole) or `Name` (GetFederationToken), already valid for that API. */
   readonly sessionName: string;
-}
+};
 
 const STS_DEFAULTS = {
   endpoint: "sts.tencentcloudapi.com",
@@ -93,16 +104,17 @@ export function parseStsSettings(env: Env): { settings?: StsSettings; problems: 
   } else if (secretKey !== undefined && secretId === undefined) {
     problems.push("STS_SECRET_KEY is set but STS_SECRET_ID is not: set both or neither");
   }
-  const permanentKey = secretId !== undefined && secretKey !== undefined ? { secretId, secretKey } : undefined;
+  const permanentKey =
+    secretId !== undefined && secretKey !== undefined ? Object.freeze({ secretId, secretKey }) : undefined;
 
-  let mode: StsMode | undefined;
+  let modeSettings: StsModeSettings | undefined;
   if (roleArn !== undefined) {
-    mode = "AssumeRole";
+    modeSettings = { mode: "AssumeRole", roleArn, ...(permanentKey === undefined ? {} : { permanentKey }) };
     if (!ROLE_ARN.test(roleArn)) {
       problems.push("STS_ROLE_ARN must be a CAM role ARN such as qcs::cam::uin/100000000001:roleName/cos-presign-read");
     }
   } else if (permanentKey !== undefined) {
-    mode = "GetFederationToken";
+    modeSettings = { mode: "GetFederationToken", permanentKey };
   } else if (secretId === undefined && secretKey === undefined) {
     problems.push(
       "no STS credentials configured: set STS_ROLE_ARN (AssumeRole, with the execution role's keys or " +
@@ -130,6 +142,7 @@ export function parseStsSettings(env: Env): { settings?: StsSettings; problems: 
     problems.push("STS_REGION must be a region name such as ap-guangzhou");
   }
 
+  const mode = modeSettings?.mode;
   // Without a mode there is no API to hold it to yet; check the widest range so only real mistakes show.
   const limits = DURATION_LIMITS[mode ?? "AssumeRole"];
   const durationSeconds = wholeNumber(
@@ -165,13 +178,11 @@ export function parseStsSettings(env: Env): { settings?: StsSettings; problems: 
     problems,
   );
 
-  if (problems.length > 0 || mode === undefined || region === undefined) return { problems };
+  if (problems.length > 0 || modeSettings === undefined || region === undefined) return { problems };
 
   const functionName = nonEmpty(env.SCF_FUNCTIONNAME);
   const settings: StsSettings = Object.freeze({
-    mode,
-    ...(mode === "AssumeRole" && roleArn !== undefined ? { roleArn } : {}),
-    ...(permanentKey !== undefined ? { permanentKey: Object.freeze(permanentKey) } : {}),
+    ...modeSettings,
     endpoint,
     protocol,
     region,

@@ -33,7 +33,7 @@ describe("parseStsSettings: mode", () => {
     const { settings, problems } = parse({ STS_SECRET_ID: SECRET_ID, STS_SECRET_KEY: SECRET_KEY });
     expect(problems).toEqual([]);
     expect(settings?.mode).toBe("GetFederationToken");
-    expect(settings?.roleArn).toBeUndefined();
+    expect(settings).not.toHaveProperty("roleArn");
     expect(settings?.permanentKey).toEqual({ secretId: SECRET_ID, secretKey: SECRET_KEY });
   });
 
