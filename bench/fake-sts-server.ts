@@ -3,7 +3,7 @@
  * listens on loopback, prints `{"url": ...}` as one line, and exits when its stdin closes (so it cannot outlive
  * the bench, however the bench ends). The bench bundles this file and runs it with plain node.
  */
-import { startFakeSts } from "../test/support/fake-sts";
+import { startFakeSts } from "../dev/fake-sts";
 
 const secretId = process.env.FAKE_STS_SECRET_ID ?? "";
 const secretKey = process.env.FAKE_STS_SECRET_KEY ?? "";

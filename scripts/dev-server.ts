@@ -8,11 +8,11 @@
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
+import { startLocalStack } from "../dev/local-stack";
 import { createHandler, type Handler } from "../src/app";
 import { type Env, nonEmpty } from "../src/env";
 import { createFunctionServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
-import { startLocalStack } from "../test/support/local-stack";
 import { readDotenv } from "./dotenv";
 
 const root = resolve(__dirname, "..");

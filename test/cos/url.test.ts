@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { AUTH_PARAMS } from "../../dev/local-cos";
 import type { CosEndpoint } from "../../src/cos/url";
 import { cosHost, presignUrl } from "../../src/cos/url";
 import { oracleSignature } from "../support/cos-oracle";
 import { codeOf } from "../support/error-code";
-import { AUTH_PARAMS } from "../support/local-cos";
 import { bucket, credential, keyTime, objectKey, region, responseQuery } from "./arbitraries";
 import { D_QUERY, D_TIME, STS } from "./vectors.fixture";
 

@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import COS from "cos-nodejs-sdk-v5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cosErrorCode } from "../../dev/local-cos";
+import { type LocalStack, SAMPLE_BUCKET } from "../../dev/local-stack";
 import { encodePath } from "../function/support";
 import { loadBundle } from "../support/bundle";
+import { startLocalStack } from "../support/dev-stack";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
-import { cosErrorCode } from "../support/local-cos";
-import { type LocalStack, SAMPLE_BUCKET, startLocalStack } from "../support/local-stack";
 
 /**
  * The whole flow over real sockets: an ordinary HTTP client asks the function (the built bundle behind the

@@ -1,10 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack } from "../../dev/local-stack";
 import type { Handler } from "../../src/app";
 import { loadBundle } from "../support/bundle";
+import { startLocalStack } from "../support/dev-stack";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
-import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack, startLocalStack } from "../support/local-stack";
 
 /**
  * COS_CHECK_EXISTS end to end: the built bundle behind the node:http adapter, the fake STS and the strict

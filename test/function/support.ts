@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import type { FakeSts, FakeStsOptions } from "../../dev/fake-sts";
 import type { AppOptions, Handler } from "../../src/app";
 import type { Env } from "../../src/env";
 import type { LogRecord } from "../../src/log";
 import { loadBundle } from "../support/bundle";
-import { type FakeSts, type FakeStsOptions, startFakeSts } from "../support/fake-sts";
+import { startFakeSts } from "../support/dev-stack";
 import { recordOutput } from "../support/hygiene";
 
 export const CALLER = { secretId: "AKIDcallerEXAMPLE0001", secretKey: "callerSecretKey/EXAMPLE+0001=" };

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { FaultKind } from "../../dev/fake-sts";
 import {
   baseEnv,
   bundleHandler,
@@ -7,7 +8,6 @@ import {
   type ScfAnswer,
   useFakeSts,
 } from "../function/support";
-import type { FaultKind } from "../support/fake-sts";
 
 /**
  * Tight settings so every fault resolves quickly. Five attempts of up to 600 ms would take 3 s, so a hanging

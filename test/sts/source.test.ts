@@ -3,11 +3,12 @@
  * fake STS that verifies every signature.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { FakeSts, FaultKind } from "../../dev/fake-sts";
 import { type CosAction, encodePolicy, oneObjectPolicy } from "../../src/cos/policy";
 import { isPresignError, type PresignError } from "../../src/errors";
 import { type CredentialRequest, createCredentialSource } from "../../src/sts/index";
 import { parseStsSettings, type StsSettings } from "../../src/sts/settings";
-import { type FakeSts, type FaultKind, startFakeSts } from "../support/fake-sts";
+import { startFakeSts } from "../support/dev-stack";
 
 const ROLE = "qcs::cam::uin/100000000001:roleName/cos-presign-read";
 const PERMANENT = { secretId: "AKIDpermanent0000000000000000000001", secretKey: "permanentSecretKey000000000000001" };

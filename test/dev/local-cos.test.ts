@@ -8,12 +8,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import COS from "cos-nodejs-sdk-v5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cosErrorCode, type LocalCos, type LocalCosToken, startLocalCos } from "./support/local-cos";
+import { cosErrorCode, type LocalCos, type LocalCosToken, startLocalCos } from "../../dev/local-cos";
 
 const BUCKET = "examplebucket-1250000000";
 const APPID = "1250000000";
 const REGION = "ap-guangzhou";
-const SAMPLES = fileURLToPath(new URL("../examples/bucket/", import.meta.url));
+const SAMPLES = fileURLToPath(new URL("../../examples/bucket/", import.meta.url));
 const CJK_KEY = "reports/季度 报告.txt";
 
 /** A fixed clock, so time windows are exact. */

@@ -4,6 +4,8 @@
  * TC3-HMAC-SHA256 signature and session token against its configured keys, answers in Tencent's envelope (errors
  * with HTTP 200, as Tencent does), records every call, mints unique credentials, and can be told to misbehave.
  *
+ * It is a development tool (npm start, npm run invoke, bench, tests), never part of the function.
+ *
  * The signature is recomputed here from Tencent's published algorithm with node:crypto, not with the SDK's signer,
  * so a bug in one is not mirrored by the other.
  */
@@ -11,7 +13,6 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { registerSecret } from "./hygiene";
 
 export interface FakeStsOptions {
   keys: Array<{ secretId: string; secretKey: string; token?: string }>;
@@ -19,6 +20,11 @@ export interface FakeStsOptions {
   lifetimeSeconds?: number;
   /** Clock for ExpiredTime, ms. The request-timestamp check always uses the real clock, as the SDK signs with it. */
   now?: () => number;
+  /** Told every secret the fake holds or mints (caller keys, temporary keys, tokens): the tests' hygiene check
+   * registers them, so a leak of any of them into the function's output fails the suite. */
+  onSecret?: (...values: ReadonlyArray<string | undefined>) => void;
+  /** The newest this many calls are kept in `calls` (default 10,000), so a long-running dev server stays small. */
+  maxRecordedCalls?: number;
 }
 
 export interface IssuedCredential {
@@ -78,6 +84,8 @@ export interface FakeSts {
 }
 
 const VERSION = "2018-08-13";
+/** Credentials the fake remembers for lookupToken; far more than any test or dev session mints. */
+const MAX_ISSUED = 100_000;
 const MAX_SKEW_SECONDS = 300;
 const MAX_BODY_BYTES = 64 * 1024;
 const AUTHORIZATION =
@@ -165,7 +173,9 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   const now = options.now ?? Date.now;
   const keys = new Map(options.keys.map((key) => [key.secretId, key]));
-  registerSecret(...options.keys.flatMap((key) => [key.secretKey, key.token]));
+  const onSecret = options.onSecret ?? (() => {});
+  const maxRecordedCalls = options.maxRecordedCalls ?? 10_000;
+  onSecret(...options.keys.flatMap((key) => [key.secretKey, key.token]));
   const initialLifetime = options.lifetimeSeconds ?? 1800;
   let lifetimeSeconds = initialLifetime;
   let delayMs = 0;
@@ -283,6 +293,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     if (typeof params.Name === "string") call.name = params.Name;
     if (token !== undefined) call.token = token;
     calls.push(call);
+    if (calls.length > maxRecordedCalls) calls.splice(0, calls.length - maxRecordedCalls);
 
     const fault = faults.shift();
     if (fault !== undefined) {
@@ -308,6 +319,8 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
       validateParams(action, params, policy, token);
       const credential = mint(action, policy, Math.floor(now() / 1000) + lifetimeSeconds);
       issued.set(credential.token, credential);
+      // Bounded like `calls`: the oldest credential is forgotten first (its token then reads as unknown).
+      if (issued.size > MAX_ISSUED) issued.delete(issued.keys().next().value as string);
       sendJson(response, 200, successBody(credential));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
@@ -361,7 +374,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
       policy,
       action,
     });
-    registerSecret(credential.tmpSecretKey, credential.token);
+    onSecret(credential.tmpSecretKey, credential.token);
     return credential;
   };
 

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import type { Env } from "../../src/env";
-import { type FakeSts, startFakeSts } from "./fake-sts";
+import type { Env } from "../src/env";
+import { type FakeSts, type FakeStsOptions, startFakeSts } from "./fake-sts";
 import { type LocalCos, type LocalCosRequestLog, startLocalCos } from "./local-cos";
 
 export const LOCAL_BUCKET = "examplebucket-1250000000";
 export const LOCAL_REGION = "ap-guangzhou";
 const LOCAL_ROLE_ARN = "qcs::cam::uin/100000000001:roleName/cos-presign-download";
-export const SAMPLE_BUCKET = resolve(__dirname, "../../examples/bucket");
+export const SAMPLE_BUCKET = resolve(__dirname, "../examples/bucket");
 
 export interface LocalStack {
   readonly sts: FakeSts;
@@ -20,6 +20,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   readonly root?: string;
   readonly onCosRequest?: (entry: LocalCosRequestLog) => void;
+  /** Passed to the local STS: told every secret it holds or mints. */
+  readonly onSecret?: FakeStsOptions["onSecret"];
 }
 
 /**
@@ -30,7 +32,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The local STS accepts only this key pair, made fresh each start, and checks every request's signature.
   const secretId = `AKIDLOCAL${randomBytes(8).toString("hex")}`;
   const secretKey = randomBytes(24).toString("base64url");
-  const sts = await startFakeSts({ keys: [{ secretId, secretKey }], lifetimeSeconds: 1800 });
+  const sts = await startFakeSts({
+    keys: [{ secretId, secretKey }],
+    lifetimeSeconds: 1800,
+    ...(options.onSecret === undefined ? {} : { onSecret: options.onSecret }),
+  });
   const cos = await startLocalCos({
     root: options.root ?? SAMPLE_BUCKET,
     bucket: LOCAL_BUCKET,
