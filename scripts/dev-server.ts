@@ -5,13 +5,11 @@
  * and a strict local COS serving examples/bucket/, so the whole flow works without a Tencent account:
  * ask for a file, get redirected, download it. With real settings it talks to real STS and COS.
  */
-import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { startLocalStack } from "../dev/local-stack";
-import { createHandler, type Handler } from "../src/app";
-import { type Env, nonEmpty } from "../src/env";
-import { createFunctionServer } from "../src/http/node";
+import { nonEmpty } from "../src/env";
+import { createHttpServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
 import { readDotenv } from "./dotenv";
 
@@ -25,23 +23,12 @@ function loadDotenv(): void {
 }
 
 /** One line a person reads per request: time, method, key, status, duration, credential cache. */
-function consoleHandler(env: Env): Handler {
-  const records = new Map<string, LogRecord>();
-  const handler = createHandler({ env, log: (record) => records.set(record.requestId, record) });
-  return async (event, context) => {
-    const requestId = randomUUID();
-    const result = await handler(event, { ...context, request_id: requestId });
-    const record = records.get(requestId);
-    records.delete(requestId);
-    const method = (event as { httpMethod?: string }).httpMethod ?? "?";
-    if (record !== undefined) {
-      const time = new Date().toTimeString().slice(0, 8);
-      const cache = record.cache === undefined ? "" : `  credential ${record.cache}`;
-      const code = record.code === "OK" ? "" : ` ${record.code}`;
-      console.log(`${time} ${method} ${record.key ?? "-"} → ${record.status}${code} ${record.durationMs} ms${cache}`);
-    }
-    return result;
-  };
+function consoleLine(record: LogRecord): void {
+  const time = new Date().toTimeString().slice(0, 8);
+  const cache = record.cache === undefined ? "" : `  credential ${record.cache}`;
+  const code = record.code === "OK" ? "" : ` ${record.code}`;
+  const method = record.method ?? "?";
+  console.log(`${time} ${method} ${record.key ?? "-"} → ${record.status}${code} ${record.durationMs} ms${cache}`);
 }
 
 async function main(): Promise<void> {
@@ -57,7 +44,8 @@ async function main(): Promise<void> {
           ),
       });
   // Settings in the environment win over the local defaults, so AUTH_MODE=link npm start works.
-  const server = createFunctionServer(consoleHandler(local ? { ...local.env, ...process.env } : process.env));
+  const env = local ? { ...local.env, ...process.env } : process.env;
+  const server = createHttpServer({ env, log: consoleLine });
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
     // Read after loadDotenv, so PORT may come from .env like every other setting.

@@ -1,10 +1,11 @@
-import { invalidParameter, PresignError } from "./errors";
-import { asPresignError, errorBody } from "./http/respond";
+import type { ContextProvider } from "./context";
+import { asPresignError, type ErrorBody, errorBody, invalidParameter, PresignError } from "./errors";
+import { type Invoke, requestIdFrom, type ScfContext } from "./invocation";
 import { parseOptions, type RawOptions } from "./options";
-import { type Deps, type PresignOutcome, type PresignResult, presign } from "./presign";
+import { type PresignOutcome, type PresignResult, presign } from "./presign";
 
 /**
- * Direct invocation: another cloud function calls InvokeFunction with a JSON event. The caller's CAM
+ * The direct-invocation adapter: another cloud function calls InvokeFunction with a JSON event. The caller's CAM
  * permission to invoke is its authentication; ALLOWED_PREFIXES still limits what gets signed.
  */
 const MAX_BATCH_KEYS = 100;
@@ -14,17 +15,18 @@ const BATCH_CONCURRENCY = 8;
 const MAX_EVENT_CHARS = 128 * 1024;
 const SINGLE_FIELDS = new Set(["key", "filename", "disposition", "versionId", "expires", "trafficLimit"]);
 
-type ErrorAnswer = ReturnType<typeof errorBody>;
-type ItemAnswer = PresignResult | { readonly key?: string; readonly error: ErrorAnswer["error"] };
+type ItemAnswer = PresignResult | { readonly key?: string; readonly error: ErrorBody["error"] };
+type DirectAnswer = PresignResult | ErrorBody | { readonly results: readonly ItemAnswer[]; readonly requestId: string };
 
-export interface DirectOutcome {
-  readonly body: PresignResult | ErrorAnswer | { readonly results: readonly ItemAnswer[]; readonly requestId: string };
+interface DirectOutcome {
+  readonly body: DirectAnswer;
   readonly kind: "direct" | "batch";
   readonly key?: string;
   readonly keys?: number;
   readonly succeeded?: number;
   readonly presigned?: PresignOutcome;
   readonly error?: PresignError;
+  readonly itemError?: PresignError;
 }
 
 /** SCF hands over the parsed event; a caller that double-encoded it sends a string, which we accept once. */
@@ -58,39 +60,44 @@ function singleRequest(item: Record<string, unknown>) {
   return { key: item.key, ...parseOptions(item as RawOptions) };
 }
 
-async function presignOne(item: unknown, deps: Deps): Promise<PresignOutcome> {
+async function presignOne(item: unknown, getContext: ContextProvider): Promise<PresignOutcome> {
   const fields = typeof item === "string" ? { key: item } : item;
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) {
     throw invalidParameter('each entry of "keys" must be a key string or an object with "key"');
   }
-  const runtime = deps.runtime();
-  return presign(singleRequest(fields as Record<string, unknown>), { ...runtime, now: deps.now });
+  return presign(singleRequest(fields as Record<string, unknown>), getContext());
 }
 
-async function batch(items: unknown, deps: Deps): Promise<ItemAnswer[]> {
+async function batch(
+  items: unknown,
+  getContext: ContextProvider,
+): Promise<{ answers: ItemAnswer[]; itemError?: PresignError }> {
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH_KEYS) {
     throw invalidParameter(`"keys" must be an array of 1 to ${MAX_BATCH_KEYS} keys`);
   }
-  deps.runtime(); // a bad configuration fails the whole batch once, not a hundred times
+  getContext(); // a bad configuration fails the whole batch once, not a hundred times
   const answers: ItemAnswer[] = new Array(items.length);
+  let itemError: PresignError | undefined;
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < items.length; index = next++) {
       const item: unknown = items[index];
       try {
-        answers[index] = (await presignOne(item, deps)).result;
+        answers[index] = (await presignOne(item, getContext)).result;
       } catch (thrown) {
-        const { error } = errorBody(asPresignError(thrown), "");
+        const failure = asPresignError(thrown);
+        if (failure.code === "InternalError") itemError ??= failure;
+        const { error } = errorBody(failure, "");
         const key = typeof item === "string" ? item : (item as { key?: unknown } | null)?.key;
         answers[index] = typeof key === "string" ? { key, error } : { error };
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, items.length) }, worker));
-  return answers;
+  return itemError === undefined ? { answers } : { answers, itemError };
 }
 
-export async function handleDirect(event: unknown, deps: Deps, requestId: string): Promise<DirectOutcome> {
+async function handleDirect(event: unknown, getContext: ContextProvider, requestId: string): Promise<DirectOutcome> {
   let kind: DirectOutcome["kind"] = "direct";
   let key: string | undefined;
   try {
@@ -98,15 +105,42 @@ export async function handleDirect(event: unknown, deps: Deps, requestId: string
     if ("keys" in fields) {
       kind = "batch";
       if (Object.keys(fields).length > 1) throw invalidParameter('a batch event has only "keys"');
-      const results = await batch(fields.keys, deps);
+      const { answers: results, itemError } = await batch(fields.keys, getContext);
       const succeeded = results.filter((answer) => !("error" in answer)).length;
-      return { kind, body: { results, requestId }, keys: results.length, succeeded };
+      return {
+        kind,
+        body: { results, requestId },
+        keys: results.length,
+        succeeded,
+        ...(itemError === undefined ? {} : { itemError }),
+      };
     }
     if (typeof fields.key === "string") key = fields.key;
-    const presigned = await presignOne(fields, deps);
+    const presigned = await presignOne(fields, getContext);
     return { kind, body: presigned.result, key: presigned.result.key, presigned };
   } catch (thrown) {
     const error = asPresignError(thrown);
     return { kind, body: errorBody(error, requestId), error, ...(key === undefined ? {} : { key }) };
   }
+}
+
+export function handleDirectEvent(
+  event: unknown,
+  context: ScfContext | undefined,
+  getContext: ContextProvider,
+  invoke: Invoke,
+): Promise<DirectAnswer> {
+  const requestId = requestIdFrom(context?.request_id);
+  return invoke(
+    requestId,
+    "direct",
+    async () => {
+      const { body, kind, error, ...rest } = await handleDirect(event, getContext, requestId);
+      return {
+        answer: body,
+        outcome: { ...rest, trigger: kind, status: error?.status ?? 200, ...(error === undefined ? {} : { error }) },
+      };
+    },
+    (error) => errorBody(error, requestId),
+  );
 }

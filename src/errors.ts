@@ -1,7 +1,7 @@
 /**
- * One error type with a stable `code`. Callers branch on the code; the HTTP status follows from it.
- * Messages are written for the person who sent the request: they never carry a secret, a token, a
- * signature or a stack.
+ * One error type with a stable `code`. Callers branch on the code; the HTTP status follows from it. Messages are
+ * written for the person who sent the request: they never carry a secret, a token, a signature or a stack.
+ * Rendering an error for a caller lives here too (`errorBody`); the HTTP edge adds only its headers.
  */
 export const STATUS_BY_CODE = {
   InvalidKey: 400,
@@ -20,11 +20,17 @@ export const STATUS_BY_CODE = {
 
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
+/**
+ * What a failed bearer-token check tells the client (RFC 6750 §3): `challenge` when none was sent, otherwise the
+ * error the token earned. The HTTP edge turns it into `WWW-Authenticate`.
+ */
+export type BearerProblem = "challenge" | "invalid_token" | "insufficient_scope";
+
 export interface PresignErrorOptions {
   /** Seconds a client should wait before retrying (503 answers carry it as `Retry-After`). */
   retryAfterSeconds?: number;
-  /** Extra headers the answer must carry, such as `Allow` or `WWW-Authenticate`. */
-  headers?: Record<string, string>;
+  /** Set by the JWT check; see BearerProblem. */
+  bearer?: BearerProblem;
   /** Safe-to-log context (an STS error code or RequestId); never a secret. */
   detail?: Record<string, string>;
   cause?: unknown;
@@ -35,7 +41,7 @@ export class PresignError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly retryAfterSeconds: number | undefined;
-  readonly headers: Readonly<Record<string, string>>;
+  readonly bearer: BearerProblem | undefined;
   readonly detail: Readonly<Record<string, string>>;
 
   constructor(code: ErrorCode, message: string, options: PresignErrorOptions = {}) {
@@ -43,7 +49,7 @@ export class PresignError extends Error {
     this.code = code;
     this.status = STATUS_BY_CODE[code];
     this.retryAfterSeconds = options.retryAfterSeconds;
-    this.headers = options.headers ?? {};
+    this.bearer = options.bearer;
     this.detail = options.detail ?? {};
   }
 }
@@ -55,4 +61,27 @@ export function invalidParameter(message: string): PresignError {
 
 export function isPresignError(value: unknown): value is PresignError {
   return value instanceof PresignError;
+}
+
+/**
+ * Anything that is not a PresignError is a bug: the caller learns only that, never what or where. The original
+ * stays as the cause, for the operator's log line.
+ */
+export function asPresignError(error: unknown): PresignError {
+  if (error instanceof PresignError) return error;
+  return new PresignError(
+    "InternalError",
+    "an internal error occurred; try again, and report the requestId if it persists",
+    { cause: error },
+  );
+}
+
+/** The error envelope: a stable code, a message for the person who sent the request, the requestId. */
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+  readonly requestId: string;
+}
+
+export function errorBody(error: PresignError, requestId: string): ErrorBody {
+  return { error: { code: error.code, message: error.message }, requestId };
 }

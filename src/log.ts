@@ -1,4 +1,5 @@
 import { writeSync } from "node:fs";
+import type { LoggedCause } from "./cause";
 
 /**
  * One JSON line per invocation. Only the fields below can reach a log: no secret, token, signature or
@@ -7,6 +8,8 @@ import { writeSync } from "node:fs";
 export interface LogRecord {
   readonly requestId: string;
   readonly trigger: Trigger;
+  /** HTTP triggers: the request's method. */
+  readonly method?: string;
   readonly key?: string;
   /** Batch invocations: how many keys, and how many got a URL. */
   readonly keys?: number;
@@ -14,6 +17,8 @@ export interface LogRecord {
   /** "OK" or the error code. */
   readonly code: string;
   readonly status: number;
+  /** For an error: the message the caller got (messages never carry a secret). */
+  readonly message?: string;
   readonly cache?: "hit" | "miss";
   readonly stsRequestId?: string;
   readonly auth?: string;
@@ -21,9 +26,12 @@ export interface LogRecord {
   /** Safe context of a failure: the STS error code and RequestId, or the configuration problems (which never
    * quote a secret value). */
   readonly detail?: Readonly<Record<string, string>>;
+  /** For an InternalError: what it wraps, redacted (see cause.ts). */
+  readonly cause?: LoggedCause;
 }
 
-export type Trigger = "functionUrl" | "apiGateway" | "direct" | "batch" | "http" | "unknown";
+/** functionUrl and apiGateway: SCF HTTP events; web: the node:http adapter (web function, npm start). */
+export type Trigger = "functionUrl" | "apiGateway" | "direct" | "batch" | "web" | "unknown";
 
 export type Logger = (record: LogRecord) => void;
 

@@ -1,12 +1,11 @@
 import { keyAllowedByPrefixes } from "./auth/prefixes";
-import type { Config } from "./config";
+import type { PresignContext } from "./context";
 import { contentDisposition } from "./cos/content-disposition";
 import type { CosAction } from "./cos/policy";
 import { presignUrl } from "./cos/url";
 import { PresignError } from "./errors";
 import { validateKey } from "./key";
 import type { DownloadOptions } from "./options";
-import type { CredentialSource } from "./sts";
 import { isoTimestamp } from "./time";
 
 export interface PresignRequest extends DownloadOptions {
@@ -30,24 +29,6 @@ export interface PresignOutcome {
   readonly result: PresignResult;
   readonly cacheHit: boolean;
   readonly stsRequestId?: string;
-}
-
-/** What a warm instance holds: its configuration and its credential source (with the cache). */
-export interface Runtime {
-  readonly config: Config;
-  readonly credentials: CredentialSource;
-}
-
-export interface PresignContext extends Runtime {
-  /** Unix milliseconds. */
-  readonly now: () => number;
-}
-
-/** What the HTTP contract and direct invocations get from app.ts: the runtime on demand, and the clock. */
-export interface Deps {
-  /** Throws the instance's ConfigError when the configuration is bad. */
-  readonly runtime: () => Runtime;
-  readonly now: () => number;
 }
 
 /**

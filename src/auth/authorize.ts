@@ -23,8 +23,6 @@ export interface AuthGrant {
   readonly subject?: string;
 }
 
-/** RFC 6750 §3 challenge, sent as `www-authenticate`: lower-case like every header the HTTP layer writes. */
-const REALM = 'Bearer realm="cos-presign"';
 const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 
 /**
@@ -82,7 +80,7 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
       if (check.ok) {
         if (check.prefixes !== undefined && !keyAllowedByPrefixes(request.key, check.prefixes)) {
           throw new PresignError("AccessDenied", "the token's cos_prefixes do not cover this key", {
-            headers: { "www-authenticate": `${REALM}, error="insufficient_scope"` },
+            bearer: "insufficient_scope",
           });
         }
         return {
@@ -96,11 +94,7 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
   }
 
   const message = failures.length > 0 ? failures.join("; ") : noCredentials(useLink, useJwt);
-  throw new PresignError(
-    "Unauthorized",
-    message,
-    useJwt ? { headers: { "www-authenticate": tokenGiven ? `${REALM}, error="invalid_token"` : REALM } } : {},
-  );
+  throw new PresignError("Unauthorized", message, useJwt ? { bearer: tokenGiven ? "invalid_token" : "challenge" } : {});
 }
 
 function noCredentials(useLink: boolean, useJwt: boolean): string {

@@ -1,14 +1,12 @@
 import { authorize } from "../auth";
 import type { Config } from "../config";
-import { invalidParameter, PresignError } from "../errors";
+import type { ContextProvider, PresignContext } from "../context";
+import { asPresignError, invalidParameter, PresignError } from "../errors";
 import { definedOnly, parseOptions } from "../options";
-import { type Deps, type PresignOutcome, presign, type Runtime } from "../presign";
-import { asPresignError, errorResponse, json, redirect } from "./respond";
+import { type PresignOutcome, presign } from "../presign";
+import { ALLOWED_METHODS, errorResponse, json, redirect } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
 
-const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
-
-/** What the app gives the HTTP contract; config problems arrive as a ConfigError thrown by `runtime()`. */
 /** What happened, for the log line. */
 export interface HttpOutcome {
   readonly response: HttpResponse;
@@ -92,13 +90,8 @@ function preflight(request: HttpRequest, config: Config): HttpResponse {
 }
 
 /** Fills `trace.key` as soon as the key is known, so a later failure is still logged with it. */
-async function answer(
-  request: HttpRequest,
-  deps: Deps,
-  runtime: Runtime,
-  trace: { key?: string },
-): Promise<HttpOutcome> {
-  const { config, credentials } = runtime;
+async function answer(request: HttpRequest, context: PresignContext, trace: { key?: string }): Promise<HttpOutcome> {
+  const { config } = context;
   const key = requestedKey(request, config.pathPrefix);
   trace.key = key;
   const asJson = wantsJson(request);
@@ -115,15 +108,22 @@ async function answer(
   const grant = await authorize(
     config.auth,
     { key, headers: request.headers, params: definedOnly({ ...params, ...link }) },
-    deps.now(),
+    context.now(),
   );
-  const presigned = await presign({ key, ...options }, { config, credentials, now: deps.now });
+  const presigned = await presign({ key, ...options }, context);
   const response = asJson ? json(200, presigned.result) : redirect(presigned.result);
   return { key, presigned, auth: grant.via, response };
 }
 
-/** The HTTP contract, shared by the Function URL, API Gateway and node:http adapters. */
-export async function handleHttp(request: HttpRequest, deps: Deps, requestId: string): Promise<HttpOutcome> {
+/**
+ * The HTTP contract, shared by the SCF HTTP-event and node:http adapters. It never throws: every failure is an
+ * answer, and its error is in the outcome for the log line.
+ */
+export async function handleHttp(
+  request: HttpRequest,
+  getContext: ContextProvider,
+  requestId: string,
+): Promise<HttpOutcome> {
   const method = request.method.toUpperCase();
   let config: Config | undefined;
   let outcome: HttpOutcome;
@@ -133,15 +133,11 @@ export async function handleHttp(request: HttpRequest, deps: Deps, requestId: st
       throw new PresignError(
         "MethodNotAllowed",
         `method ${JSON.stringify(method.slice(0, 16))} is not allowed; use GET or HEAD`,
-        {
-          headers: { allow: ALLOWED_METHODS },
-        },
       );
     }
-    const runtime = deps.runtime();
-    config = runtime.config;
-    outcome =
-      method === "OPTIONS" ? { response: preflight(request, config) } : await answer(request, deps, runtime, trace);
+    const context = getContext();
+    config = context.config;
+    outcome = method === "OPTIONS" ? { response: preflight(request, config) } : await answer(request, context, trace);
   } catch (thrown) {
     const error = asPresignError(thrown);
     outcome = {

@@ -1,4 +1,4 @@
-import { PresignError } from "../errors";
+import { type BearerProblem, errorBody, type PresignError } from "../errors";
 import type { PresignResult } from "../presign";
 import type { HttpResponse } from "./types";
 
@@ -8,6 +8,16 @@ const NO_STORE = {
   "referrer-policy": "no-referrer",
   "x-content-type-options": "nosniff",
 } as const;
+
+/** The methods the HTTP contract answers; 405 answers and the preflight list them in `Allow`. */
+export const ALLOWED_METHODS = "GET, HEAD, OPTIONS";
+
+/** RFC 6750 §3: the challenge, with the error a token earned. Lower-case like every header written here. */
+const REALM = 'Bearer realm="cos-presign"';
+
+function bearerChallenge(problem: BearerProblem): string {
+  return problem === "challenge" ? REALM : `${REALM}, error="${problem}"`;
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -31,22 +41,11 @@ export function json(status: number, value: unknown, headers: Record<string, str
   };
 }
 
-/** The error envelope: a stable code, a message for the person who sent the request, the requestId. */
-export function errorBody(error: PresignError, requestId: string) {
-  return { error: { code: error.code, message: error.message }, requestId };
-}
-
+/** The error envelope as HTTP: the status from the code, and the headers that code calls for. */
 export function errorResponse(error: PresignError, requestId: string): HttpResponse {
-  const headers: Record<string, string> = { ...error.headers };
+  const headers: Record<string, string> = {};
+  if (error.code === "MethodNotAllowed") headers.allow = ALLOWED_METHODS;
+  if (error.bearer !== undefined) headers["www-authenticate"] = bearerChallenge(error.bearer);
   if (error.retryAfterSeconds !== undefined) headers["retry-after"] = String(error.retryAfterSeconds);
   return json(error.status, errorBody(error, requestId), headers);
-}
-
-/** Anything that is not a PresignError is a bug: the caller learns only that, never what or where. */
-export function asPresignError(error: unknown): PresignError {
-  if (error instanceof PresignError) return error;
-  return new PresignError(
-    "InternalError",
-    "an internal error occurred; try again, and report the requestId if it persists",
-  );
 }

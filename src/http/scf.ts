@@ -1,8 +1,15 @@
+import type { ContextProvider } from "../context";
+import { type Invoke, requestIdFrom, type ScfContext } from "../invocation";
+import { handleHttp } from "./contract";
+import { errorResponse } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
 
 /**
- * SCF's HTTP events. Function URL events have no `requestContext`; API Gateway events do, and there the
- * real method is `httpMethod` (the configured one, often ANY, is in `requestContext.httpMethod`).
+ * The SCF HTTP-event adapter: a Function URL event (or an API Gateway one, from a deployment made before that
+ * trigger was retired, SCF doc 583/107631) in, the HTTP contract, an SCF HTTP answer out.
+ *
+ * Function URL events have no `requestContext` (SCF doc 583/96099); API Gateway events do, and there the real
+ * method is `httpMethod` (the configured one, often ANY, is in `requestContext.httpMethod`).
  */
 export interface ScfHttpEvent {
   readonly httpMethod: string;
@@ -28,7 +35,7 @@ function stringRecord(value: unknown, lowerCaseKeys: boolean) {
   return record;
 }
 
-export function fromScfEvent(event: ScfHttpEvent): HttpRequest {
+function fromScfEvent(event: ScfHttpEvent): HttpRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(stringRecord(event.headers, true))) {
     // Repeated headers are joined as HTTP allows for list-valued headers.
@@ -50,10 +57,38 @@ export interface ScfHttpResponse {
   readonly body: string;
 }
 
-export function toScfResponse(response: HttpResponse): ScfHttpResponse {
+function toScfResponse(response: HttpResponse): ScfHttpResponse {
   return { isBase64Encoded: false, statusCode: response.status, headers: response.headers, body: response.body };
 }
 
-export function triggerOf(event: ScfHttpEvent): "functionUrl" | "apiGateway" {
-  return event.requestContext === undefined ? "functionUrl" : "apiGateway";
+/**
+ * API Gateway's requestContext.requestId when there is one (the id its client saw), else SCF's request_id, else
+ * the gateway's x-api-requestid header, else a fresh one.
+ */
+function requestIdOf(event: ScfHttpEvent, request: HttpRequest, context: ScfContext | undefined): string {
+  const gateway = event.requestContext as { requestId?: unknown } | null | undefined;
+  return requestIdFrom(gateway?.requestId, context?.request_id, request.headers["x-api-requestid"]);
+}
+
+export function handleScfHttpEvent(
+  event: ScfHttpEvent,
+  context: ScfContext | undefined,
+  getContext: ContextProvider,
+  invoke: Invoke,
+): Promise<ScfHttpResponse> {
+  const request = fromScfEvent(event);
+  const requestId = requestIdOf(event, request, context);
+  const trigger = event.requestContext === undefined ? "functionUrl" : "apiGateway";
+  return invoke(
+    requestId,
+    trigger,
+    async () => {
+      const outcome = await handleHttp(request, getContext, requestId);
+      return {
+        answer: toScfResponse(outcome.response),
+        outcome: { ...outcome, trigger, method: request.method, status: outcome.response.status },
+      };
+    },
+    (error) => toScfResponse(errorResponse(error, requestId)),
+  );
 }

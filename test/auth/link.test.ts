@@ -24,7 +24,7 @@ async function linkFailure(key: string, p: AuthRequest["params"], now = NOW): Pr
   expect(error.code).toBe("Unauthorized");
   expect(error.status).toBe(401);
   // Link-only deployments do not speak Bearer.
-  expect(error.headers).toEqual({});
+  expect(error.bearer).toBeUndefined();
   return error.message;
 }
 

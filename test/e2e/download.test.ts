@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosErrorCode } from "../../dev/local-cos";
 import { type LocalStack, SAMPLE_BUCKET } from "../../dev/local-stack";
 import { encodePath } from "../function/support";
-import { loadBundle } from "../support/bundle";
 import { startLocalStack } from "../support/dev-stack";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
 
@@ -19,12 +18,10 @@ let origin: string;
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  server = await startFunctionServer(
-    loadBundle().createHandler({
-      env: { ...stack.env, ALLOWED_PREFIXES: "hello.txt,images/,data/,reports/" },
-      log: () => {},
-    }),
-  );
+  server = await startFunctionServer({
+    env: { ...stack.env, ALLOWED_PREFIXES: "hello.txt,images/,data/,reports/" },
+    log: () => {},
+  });
   origin = server.origin;
 });
 afterAll(async () => {
@@ -106,9 +103,7 @@ describe("the local COS refuses what COS would refuse", () => {
 
   it("an expired URL → 403", async () => {
     // A function whose clock runs two hours behind signs URLs that are already over.
-    const late = await startFunctionServer(
-      loadBundle().createHandler({ env: stack.env, now: () => Date.now() - 7_200_000, log: () => {} }),
-    );
+    const late = await startFunctionServer({ env: stack.env, now: () => Date.now() - 7_200_000, log: () => {} });
     try {
       const answer = await fetch(`${late.origin}/hello.txt?format=json&expires=60`);
       const url = new URL(((await answer.json()) as { url: string }).url);

@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack } from "../../dev/local-stack";
-import type { Handler } from "../../src/app";
-import { loadBundle } from "../support/bundle";
+import type { NodeHttpOptions } from "../../src/http/node";
+import { createHandler } from "../../src/index";
 import { startLocalStack } from "../support/dev-stack";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
 
@@ -14,8 +14,8 @@ import { type FunctionServer, startFunctionServer } from "../support/function-se
 let stack: LocalStack;
 const servers: FunctionServer[] = [];
 
-async function serve(handler: Handler): Promise<string> {
-  const server = await startFunctionServer(handler);
+async function serve(options: NodeHttpOptions): Promise<string> {
+  const server = await startFunctionServer(options);
   servers.push(server);
   return server.origin;
 }
@@ -26,14 +26,11 @@ const checkingLogs: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  const bundle = loadBundle();
-  checking = await serve(
-    bundle.createHandler({
-      env: { ...stack.env, COS_CHECK_EXISTS: "true" },
-      log: (record) => checkingLogs.push({ ...record }),
-    }),
-  );
-  notChecking = await serve(bundle.createHandler({ env: stack.env, log: () => {} }));
+  checking = await serve({
+    env: { ...stack.env, COS_CHECK_EXISTS: "true" },
+    log: (record) => checkingLogs.push({ ...record }),
+  });
+  notChecking = await serve({ env: stack.env, log: () => {} });
 });
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
@@ -92,7 +89,7 @@ describe("COS_CHECK_EXISTS=true", () => {
   });
 
   it("reports a missing key per entry in a batch, the others still signed", async () => {
-    const handler = loadBundle().createHandler({ env: { ...stack.env, COS_CHECK_EXISTS: "true" }, log: () => {} });
+    const handler = createHandler({ env: { ...stack.env, COS_CHECK_EXISTS: "true" }, log: () => {} });
     const answer = (await handler({ keys: ["hello.txt", "missing.txt"] }, { request_id: "batch-1" })) as {
       results: { key: string; url?: string; error?: { code: string } }[];
     };
@@ -113,12 +110,10 @@ describe("COS_CHECK_EXISTS=true with COS out of reach", () => {
         probe.close(() => done(port));
       });
     });
-    const origin = await serve(
-      loadBundle().createHandler({
-        env: { ...stack.env, COS_DOMAIN: `http://127.0.0.1:${closed}`, COS_CHECK_EXISTS: "true" },
-        log: () => {},
-      }),
-    );
+    const origin = await serve({
+      env: { ...stack.env, COS_DOMAIN: `http://127.0.0.1:${closed}`, COS_CHECK_EXISTS: "true" },
+      log: () => {},
+    });
     const answer = await fetch(`${origin}/hello.txt`, { redirect: "manual" });
     expect(answer.status).toBe(503);
     expect(answer.headers.get("retry-after")).toBe("1");

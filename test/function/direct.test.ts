@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialSource } from "../../src/sts";
 import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "../auth/support";
-import { BUCKET, baseEnv, bundleHandler, useFakeSts } from "./support";
+import { BUCKET, baseEnv, functionHandler, useFakeSts } from "./support";
 
 const sts = useFakeSts({ resetEach: true });
 
@@ -14,7 +14,7 @@ interface Answer {
 
 describe("direct invocation", () => {
   it("returns the JSON answer object itself", async () => {
-    const { handler, logs } = bundleHandler(baseEnv(sts));
+    const { handler, logs } = functionHandler(baseEnv(sts));
     const answer = (await handler(
       { key: "public/a b.txt", filename: "a.txt", expires: 90 },
       { request_id: "r1" },
@@ -33,7 +33,7 @@ describe("direct invocation", () => {
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
     };
-    const { handler, logs } = bundleHandler(env);
+    const { handler, logs } = functionHandler(env);
     const answer = (await handler({ key: "public/a.txt" }, { request_id: "r-cam" })) as Answer;
     expect(answer).toMatchObject({ key: "public/a.txt", bucket: BUCKET });
     expect(logs[0]).toMatchObject({ trigger: "direct", code: "OK", status: 200 });
@@ -43,7 +43,7 @@ describe("direct invocation", () => {
   });
 
   it("returns an error envelope, not an HTTP response, for a bad request", async () => {
-    const { handler } = bundleHandler(baseEnv(sts));
+    const { handler } = functionHandler(baseEnv(sts));
     const answer = await handler({ key: "private/x" }, { request_id: "r2" });
     expect(answer).toEqual({
       error: { code: "AccessDenied", message: expect.any(String) },
@@ -63,14 +63,14 @@ describe("direct invocation", () => {
     ["not json", "InvalidParameter"],
     [null, "InvalidParameter"],
   ])("refuses %j with %s", async (event, code) => {
-    const { handler } = bundleHandler(baseEnv(sts));
+    const { handler } = functionHandler(baseEnv(sts));
     const answer = (await handler(event, { request_id: "r3" })) as { error: { code: string } };
     expect(answer.error.code).toBe(code);
     expect(sts.calls).toHaveLength(0);
   });
 
   it("answers a batch in order, each key with its own scoped credential", async () => {
-    const { handler, logs } = bundleHandler(baseEnv(sts));
+    const { handler, logs } = functionHandler(baseEnv(sts));
     const keys = Array.from({ length: 20 }, (_, i) => `public/file-${i}.txt`);
     const event = {
       keys: [
@@ -119,7 +119,7 @@ describe("direct invocation", () => {
         };
       },
     };
-    const { handler } = bundleHandler(baseEnv(sts), { credentialSource: () => counting });
+    const { handler } = functionHandler(baseEnv(sts), { credentialSource: () => counting });
     const keys = Array.from({ length: 40 }, (_, i) => `public/${i}.txt`);
     const { results } = (await handler({ keys })) as { results: Answer[] };
     expect(results.map((result) => result.key)).toEqual(keys);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialSource } from "../../src/sts";
-import { baseEnv, bundleHandler, CALLER, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
+import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
 
 const sts = useFakeSts({ resetEach: true });
 
@@ -30,7 +30,7 @@ describe("every error code, reached by a real request", () => {
     ["InvalidParameter", 400, "/public/a.txt", { filename: ["a", "b"] }],
     ["AccessDenied", 403, "/private/payroll.xlsx", {}],
   ] as const)("%s (%i) for %s %j", async (code, status, path, query) => {
-    const { handler } = bundleHandler(env());
+    const { handler } = functionHandler(env());
     const error = await errorOf(await handler(functionUrlEvent(path, query), { request_id: "rid-7" }));
     expect(error).toMatchObject({ code, status });
     expect(error.body.requestId).toBe("rid-7");
@@ -38,7 +38,7 @@ describe("every error code, reached by a real request", () => {
   });
 
   it("MethodNotAllowed (405) with Allow", async () => {
-    const { handler } = bundleHandler(env());
+    const { handler } = functionHandler(env());
     const error = await errorOf(await handler(functionUrlEvent("/public/a.txt", {}, {}, "DELETE")));
     expect(error).toMatchObject({ code: "MethodNotAllowed", status: 405 });
     expect(error.headers.allow).toBe("GET, HEAD, OPTIONS");
@@ -46,7 +46,7 @@ describe("every error code, reached by a real request", () => {
 
   it("CredentialServiceUnavailable (503) with Retry-After when STS keeps throttling", async () => {
     sts.fail("throttle", 100);
-    const { handler } = bundleHandler(env());
+    const { handler } = functionHandler(env());
     const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
     expect(error).toMatchObject({ code: "CredentialServiceUnavailable", status: 503 });
     expect(Number(error.headers["retry-after"])).toBeGreaterThan(0);
@@ -54,7 +54,7 @@ describe("every error code, reached by a real request", () => {
 
   it("CredentialServiceError (502) when STS refuses the caller", async () => {
     sts.fail("authFailure", 1);
-    const { handler, logs } = bundleHandler(env());
+    const { handler, logs } = functionHandler(env());
     const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
     expect(error).toMatchObject({ code: "CredentialServiceError", status: 502 });
     expect(error.message).not.toContain(CALLER.secretKey);
@@ -62,7 +62,7 @@ describe("every error code, reached by a real request", () => {
   });
 
   it("ConfigError (500) listing every problem, never a secret, on every request", async () => {
-    const { handler, logs } = bundleHandler({
+    const { handler, logs } = functionHandler({
       STS_SECRET_ID: CALLER.secretId,
       STS_SECRET_KEY: CALLER.secretKey,
       URL_EXPIRES_SECONDS: "-5",
@@ -86,7 +86,7 @@ describe("every error code, reached by a real request", () => {
     const broken: CredentialSource = {
       get: () => Promise.reject(new Error("boom at /var/user/index.js:1:2 secret=hunter2")),
     };
-    const { handler } = bundleHandler(env(), { credentialSource: () => broken });
+    const { handler } = functionHandler(env(), { credentialSource: () => broken });
     const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
     expect(error).toMatchObject({ code: "InternalError", status: 500 });
     expect(JSON.stringify(error.body)).not.toMatch(/boom|hunter2|index\.js/);

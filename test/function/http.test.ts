@@ -3,8 +3,8 @@ import { oracleSignature } from "../support/cos-oracle";
 import {
   BUCKET,
   baseEnv,
-  bundleHandler,
   encodePath,
+  functionHandler,
   functionUrlEvent,
   REGION,
   type ScfAnswer,
@@ -14,7 +14,7 @@ import {
 const sts = useFakeSts({ lifetimeSeconds: 1800, resetEach: true });
 
 async function get(path: string, query: Record<string, string | string[]> = {}, headers: Record<string, string> = {}) {
-  const { handler, logs } = bundleHandler(baseEnv(sts));
+  const { handler, logs } = functionHandler(baseEnv(sts));
   const answer = (await handler(functionUrlEvent(path, query, headers), { request_id: "req-1" })) as ScfAnswer;
   return { answer, logs };
 }
@@ -121,13 +121,13 @@ describe("GET through a Function URL event", () => {
   });
 
   it("clamps expires to URL_MAX_EXPIRES_SECONDS", async () => {
-    const { handler } = bundleHandler({ ...baseEnv(sts), URL_MAX_EXPIRES_SECONDS: "600" });
+    const { handler } = functionHandler({ ...baseEnv(sts), URL_MAX_EXPIRES_SECONDS: "600" });
     const answer = (await handler(functionUrlEvent("/public/a.txt", { expires: "3000", format: "json" }))) as ScfAnswer;
     expect(JSON.parse(answer.body).expiresIn).toBe(600);
   });
 
   it("answers HEAD as GET without a body", async () => {
-    const { handler } = bundleHandler(baseEnv(sts));
+    const { handler } = functionHandler(baseEnv(sts));
     const answer = (await handler(functionUrlEvent("/public/a.txt", {}, {}, "HEAD"))) as ScfAnswer;
     expect(answer.statusCode).toBe(302);
     expect(answer.headers.location).toMatch(/^https:\/\//);
@@ -135,7 +135,7 @@ describe("GET through a Function URL event", () => {
   });
 
   it("answers CORS preflight for a configured origin only", async () => {
-    const { handler } = bundleHandler({ ...baseEnv(sts), CORS_ALLOW_ORIGINS: "https://app.example.com" });
+    const { handler } = functionHandler({ ...baseEnv(sts), CORS_ALLOW_ORIGINS: "https://app.example.com" });
     const allowed = (await handler(
       functionUrlEvent("/public/a.txt", {}, { origin: "https://app.example.com" }, "OPTIONS"),
     )) as ScfAnswer;
@@ -161,7 +161,7 @@ describe("GET through a Function URL event", () => {
 
 describe("API Gateway events", () => {
   it("strips PATH_PREFIX, reads the real method and takes the gateway's request id", async () => {
-    const { handler, logs } = bundleHandler({ ...baseEnv(sts), PATH_PREFIX: "/download" });
+    const { handler, logs } = functionHandler({ ...baseEnv(sts), PATH_PREFIX: "/download" });
     const answer = (await handler({
       requestContext: { serviceId: "service-x", path: "/download/{key}", httpMethod: "ANY", stage: "release" },
       headers: { Host: "service-x.gz.apigw.tencentcs.com", "X-Api-RequestId": "gw-req-42" },

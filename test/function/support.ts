@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { FakeSts, FakeStsOptions } from "../../dev/fake-sts";
-import type { AppOptions, Handler } from "../../src/app";
 import type { Env } from "../../src/env";
+import { type AppOptions, createHandler, type Handler } from "../../src/index";
 import type { LogRecord } from "../../src/log";
-import { loadBundle } from "../support/bundle";
 import { startFakeSts } from "../support/dev-stack";
 import { recordOutput } from "../support/hygiene";
 
@@ -31,10 +30,10 @@ export interface Harness {
   readonly logs: LogRecord[];
 }
 
-/** main_handler of the built bundle, configured with `env`, its log lines collected. */
-export function bundleHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+/** main_handler (from src), configured with `env`, its log lines collected. */
+export function functionHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
   const logs: LogRecord[] = [];
-  const handler = loadBundle().createHandler({
+  const handler = createHandler({
     ...options,
     env,
     log: (record) => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { STATUS_BY_CODE } from "../../src/errors";
 import {
   baseEnv,
-  bundleHandler,
+  functionHandler,
   functionUrlEvent,
   type Harness,
   type ScfAnswer,
@@ -213,7 +213,7 @@ const sts = useFakeSts();
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = bundleHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
+  harness = functionHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
 });
 
 interface Envelope {

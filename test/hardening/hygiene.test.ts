@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { linkQuery } from "../../src/auth";
 import {
   baseEnv,
-  bundleHandler,
   CALLER,
+  functionHandler,
   functionUrlEvent,
   type Harness,
   type ScfAnswer,
@@ -40,7 +40,7 @@ async function send(event: unknown): Promise<ScfAnswer> {
 }
 
 beforeAll(async () => {
-  harness = bundleHandler({
+  harness = functionHandler({
     ...baseEnv(sts),
     AUTH_MODE: "link,jwt",
     LINK_SECRET,
@@ -91,7 +91,7 @@ describe("secret hygiene", () => {
     expect(throttled.statusCode).toBe(503);
 
     // A misconfigured instance lists its problems, never the secrets it was given.
-    const misconfigured = bundleHandler({
+    const misconfigured = functionHandler({
       LINK_SECRET,
       JWT_SECRET,
       STS_SECRET_KEY: CALLER.secretKey,

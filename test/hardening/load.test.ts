@@ -1,7 +1,8 @@
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, bundleHandler, useFakeSts } from "../function/support";
+import { baseEnv, useFakeSts } from "../function/support";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
+import { recordOutput } from "../support/hygiene";
 
 const REQUESTS = 2000;
 const CONCURRENCY = 50;
@@ -11,7 +12,7 @@ const sts = useFakeSts();
 let server: FunctionServer;
 
 beforeAll(async () => {
-  server = await startFunctionServer(bundleHandler(baseEnv(sts)).handler);
+  server = await startFunctionServer({ env: baseEnv(sts), log: (record) => recordOutput(JSON.stringify(record)) });
 });
 afterAll(async () => {
   await server.close();

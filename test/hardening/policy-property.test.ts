@@ -4,8 +4,8 @@ import { nastyString } from "../cos/arbitraries";
 import {
   BUCKET,
   baseEnv,
-  bundleHandler,
   encodePath,
+  functionHandler,
   functionUrlEvent,
   type Harness,
   REGION,
@@ -16,7 +16,7 @@ const sts = useFakeSts();
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = bundleHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
+  harness = functionHandler({ ...baseEnv(sts), ALLOWED_PREFIXES: "public/" });
 });
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.

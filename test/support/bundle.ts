@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { AppOptions, Handler } from "../../src/app";
+import type { AppOptions, Handler } from "../../src/index";
 
 export interface Bundle {
   readonly main_handler: Handler;

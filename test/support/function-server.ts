@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
-import type { Handler } from "../../src/app";
-import { createFunctionServer } from "../../src/http/node";
+import { createHttpServer, type NodeHttpOptions } from "../../src/http/node";
 
 export interface FunctionServer {
   /** `http://127.0.0.1:<port>` */
@@ -10,9 +9,9 @@ export interface FunctionServer {
   close(): Promise<void>;
 }
 
-/** A handler behind the node:http adapter (what `npm start` runs) on an ephemeral loopback port. */
-export async function startFunctionServer(handler: Handler): Promise<FunctionServer> {
-  const server = createFunctionServer(handler);
+/** The function behind the node:http adapter (what `npm start` and the web function run) on a loopback port. */
+export async function startFunctionServer(options: NodeHttpOptions): Promise<FunctionServer> {
+  const server = createHttpServer(options);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;
   return {
