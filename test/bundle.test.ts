@@ -14,6 +14,8 @@ import { resolve } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { AUDIENCE, ISSUER, JWT_SECRET } from "./auth/support";
+import { BUNDLE_PATH } from "./support/bundle";
+import { oracleSignature } from "./support/cos-oracle";
 import {
   BUCKET,
   baseEnv,
@@ -25,9 +27,7 @@ import {
   ROLE_ARN,
   type ScfAnswer,
   useFakeSts,
-} from "./function/support";
-import { BUNDLE_PATH } from "./support/bundle";
-import { oracleSignature } from "./support/cos-oracle";
+} from "./support/function";
 import { registerSecret } from "./support/hygiene";
 
 /**

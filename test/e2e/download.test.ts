@@ -4,8 +4,8 @@ import COS from "cos-nodejs-sdk-v5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cosErrorCode } from "../../dev/local-cos";
 import { type LocalStack, SAMPLE_BUCKET } from "../../dev/local-stack";
-import { encodePath } from "../function/support";
 import { startLocalStack } from "../support/dev-stack";
+import { encodePath } from "../support/function";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
 
 /**

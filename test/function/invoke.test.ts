@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "./support";
+import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "../support/function";
 
 const run = promisify(execFile);
 const root = resolve(__dirname, "../..");

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { nastyString } from "../cos/arbitraries";
 import {
   BUCKET,
   baseEnv,
@@ -10,7 +9,8 @@ import {
   type Harness,
   REGION,
   useFakeSts,
-} from "../function/support";
+} from "../support/function";
+import { nastyString } from "./arbitraries";
 
 const sts = useFakeSts();
 let harness: Harness;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { CredentialSource } from "../../src/sts";
-import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "../auth/support";
-import { BUCKET, baseEnv, functionHandler, useFakeSts } from "./support";
+import type { CredentialSource } from "../src/sts";
+import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "./auth/support";
+import { BUCKET, baseEnv, functionHandler, useFakeSts } from "./support/function";
 
 const sts = useFakeSts({ resetEach: true });
 

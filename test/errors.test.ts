@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CredentialSource } from "../../src/sts";
-import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
+import type { CredentialSource } from "../src/sts";
+import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support/function";
 
 const sts = useFakeSts({ resetEach: true });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { STATUS_BY_CODE } from "../../src/errors";
+import { STATUS_BY_CODE } from "../src/errors";
 import {
   baseEnv,
   functionHandler,
@@ -7,7 +7,7 @@ import {
   type Harness,
   type ScfAnswer,
   useFakeSts,
-} from "../function/support";
+} from "./support/function";
 
 /**
  * A corpus of hostile requests, each through main_handler of the built bundle. Every one must get the

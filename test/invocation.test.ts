@@ -1,11 +1,11 @@
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { signLink } from "../../src/auth";
-import type { LoggedCause } from "../../src/cause";
-import type { Env } from "../../src/env";
-import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "../auth/support";
-import { registerSecret } from "../support/hygiene";
-import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support";
+import { signLink } from "../src/auth";
+import type { LoggedCause } from "../src/cause";
+import type { Env } from "../src/env";
+import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "./auth/support";
+import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support/function";
+import { registerSecret } from "./support/hygiene";
 
 const sts = useFakeSts();
 

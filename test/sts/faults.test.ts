@@ -7,7 +7,7 @@ import {
   type Harness,
   type ScfAnswer,
   useFakeSts,
-} from "../function/support";
+} from "../support/function";
 
 /**
  * Tight settings so every fault resolves quickly. Five attempts of up to 600 ms would take 3 s, so a hanging

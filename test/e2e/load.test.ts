@@ -1,6 +1,6 @@
 import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseEnv, useFakeSts } from "../function/support";
+import { baseEnv, useFakeSts } from "../support/function";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
 import { recordOutput } from "../support/hygiene";
 

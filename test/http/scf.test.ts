@@ -9,7 +9,7 @@ import {
   REGION,
   type ScfAnswer,
   useFakeSts,
-} from "./support";
+} from "../support/function";
 
 const sts = useFakeSts({ lifetimeSeconds: 1800, resetEach: true });
 

@@ -3,8 +3,8 @@ import type { FakeSts, FakeStsOptions } from "../../dev/fake-sts";
 import type { Env } from "../../src/env";
 import { type AppOptions, createHandler, type Handler } from "../../src/index";
 import type { LogRecord } from "../../src/log";
-import { startFakeSts } from "../support/dev-stack";
-import { recordOutput } from "../support/hygiene";
+import { startFakeSts } from "./dev-stack";
+import { recordOutput } from "./hygiene";
 
 export const CALLER = { secretId: "AKIDcallerEXAMPLE0001", secretKey: "callerSecretKey/EXAMPLE+0001=" };
 export const BUCKET = "examplebucket-1250000000";
