@@ -19,9 +19,9 @@ import { oracleSignature } from "./support/cos-oracle";
 import {
   BUCKET,
   baseEnv,
+  bundleHandler,
   CALLER,
   encodePath,
-  functionHandler,
   functionUrlEvent,
   REGION,
   ROLE_ARN,
@@ -101,7 +101,7 @@ describe("the full flow through the built bundle", () => {
     ["public/reports/q3 2024.pdf", "Q3 report.pdf"],
     ["shared/合同/草稿 v2+final.docx", "合同 草稿.docx"],
   ])("GET /%s: a signed AssumeRole the fake accepts, then a URL the COS SDK agrees with", async (key, filename) => {
-    const { handler, logs } = functionHandler(env());
+    const { handler, logs } = bundleHandler(env());
     const path = encodePath(key);
     const answer = (await handler(functionUrlEvent(path, { filename }), { request_id: "bundle-1" })) as ScfAnswer;
     expect(answer.statusCode).toBe(302);
@@ -147,7 +147,7 @@ describe("the full flow through the built bundle", () => {
   });
 
   it("GetFederationToken with permanent keys works the same way", async () => {
-    const { handler } = functionHandler(env({ STS_ROLE_ARN: "" }));
+    const { handler } = bundleHandler(env({ STS_ROLE_ARN: "" }));
     const answer = (await handler(functionUrlEvent("/public/a.txt"))) as ScfAnswer;
     expect(answer.statusCode).toBe(302);
     expect(sts.calls[0]).toMatchObject({ action: "GetFederationToken", outcome: "issued" });
@@ -175,7 +175,7 @@ describe("the cold path", () => {
       return exec.call(this, input);
     };
     try {
-      const { handler } = functionHandler(env(extra));
+      const { handler } = bundleHandler(env(extra));
       const answer = (await handler(functionUrlEvent("/public/reports/q3.pdf", { filename: "Q3.pdf" }))) as ScfAnswer;
       expect(answer.statusCode).toBe(302);
     } finally {
@@ -209,7 +209,7 @@ describe("proxy support survives the trimming", () => {
     await new Promise<void>((done) => proxy?.listen(0, "127.0.0.1", done));
     process.env.http_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
 
-    const { handler } = functionHandler(env({ STS_ENDPOINT: "sts.example.test", STS_MAX_ATTEMPTS: "1" }));
+    const { handler } = bundleHandler(env({ STS_ENDPOINT: "sts.example.test", STS_MAX_ATTEMPTS: "1" }));
     const answer = (await handler(functionUrlEvent("/public/a.txt"))) as ScfAnswer;
     expect(connects).toEqual(["sts.example.test:443"]);
     // https-proxy-agent hands the proxy's refusal to the request as its response: HTTP 403 from "STS", a 502.
@@ -227,7 +227,7 @@ describe("JWT verification with the narrowed jose imports", () => {
   });
 
   it("HS256 with JWT_SECRET: a good token gets a URL, a bad one a 401", async () => {
-    const { handler } = functionHandler(jwtEnv({ JWT_SECRET }));
+    const { handler } = bundleHandler(jwtEnv({ JWT_SECRET }));
     const token = await new SignJWT({ cos_prefixes: ["public/"] })
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer(ISSUER)
@@ -256,7 +256,7 @@ describe("JWT verification with the narrowed jose imports", () => {
     await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
     const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/bundle-test/jwks.json`;
 
-    const { handler } = functionHandler(jwtEnv({ JWT_JWKS_URL: jwksUrl }));
+    const { handler } = bundleHandler(jwtEnv({ JWT_JWKS_URL: jwksUrl }));
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: "ES256", kid: "k1" })
       .setIssuer(ISSUER)

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { FaultKind } from "../../dev/fake-sts";
 import {
   baseEnv,
-  functionHandler,
+  bundleHandler,
   functionUrlEvent,
   type Harness,
   type ScfAnswer,
@@ -24,7 +24,7 @@ let nextKey = 0;
 
 beforeAll(async () => {
   // One handler for the whole file: the same warm instance has to survive every fault.
-  harness = functionHandler({
+  harness = bundleHandler({
     ...baseEnv(sts),
     STS_TIMEOUT_MS: String(TIMEOUT_MS),
     STS_DEADLINE_MS: String(DEADLINE_MS),

@@ -3,6 +3,7 @@ import type { FakeSts, FakeStsOptions } from "../../dev/fake-sts";
 import type { Env } from "../../src/env";
 import { type AppOptions, createHandler, type Handler } from "../../src/index";
 import type { LogRecord } from "../../src/log";
+import { loadBundle } from "./bundle";
 import { startFakeSts } from "./dev-stack";
 import { recordOutput } from "./hygiene";
 
@@ -32,8 +33,21 @@ export interface Harness {
 
 /** main_handler (from src), configured with `env`, its log lines collected. */
 export function functionHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+  return harness(createHandler, env, options);
+}
+
+/** The same from the built bundle (dist/index.js, fresh: a cold instance), for the suites that prove the deployable. */
+export function bundleHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+  return harness(loadBundle().createHandler, env, options);
+}
+
+function harness(
+  create: (options: AppOptions) => Handler,
+  env: Env,
+  options: Omit<AppOptions, "env" | "log">,
+): Harness {
   const logs: LogRecord[] = [];
-  const handler = createHandler({
+  const handler = create({
     ...options,
     env,
     log: (record) => {
