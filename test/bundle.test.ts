@@ -7,6 +7,7 @@
  * error shapes come from the SDK's HTTP stack, the proxy path, and JWT verification with the narrowed jose.
  * No timing assertions: the time limits below only keep a broken build from hanging the suite.
  */
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -155,6 +156,22 @@ describe("the full flow through the built bundle", () => {
 });
 
 describe("the cold path", () => {
+  it("loading dist/index.js runs only definitions: of Node's own modules it loads node:crypto alone", () => {
+    // A fresh process, since this one has loaded everything already. process.moduleLoadList names every built-in
+    // module Node has loaded; the ones a load may add are crypto and what crypto itself pulls in.
+    const script = `const before = new Set(process.moduleLoadList);
+require(${JSON.stringify(BUNDLE_PATH)});
+console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m))));`;
+    const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" })) as string[];
+    const publicModules = loaded
+      .filter((entry) => entry.startsWith("NativeModule ") && !entry.startsWith("NativeModule internal/"))
+      .map((entry) => entry.slice("NativeModule ".length));
+    expect(publicModules).toContain("crypto");
+    expect(
+      publicModules.filter((name) => !["crypto", "stream", "stream/promises", "string_decoder"].includes(name)),
+    ).toEqual([]);
+  });
+
   // The first toISOString in a process costs about 0.8 ms of one-time V8 set-up, the first case-insensitive
   // regular expression about 0.3 ms (see src/time.ts): the default request path must need neither.
   it.each([
