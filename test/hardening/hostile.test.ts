@@ -96,6 +96,7 @@ function queryKeyCases(): Case[] {
     ["newline", "public/a\nb", "InvalidKey"],
     ["star", "public/*", "InvalidKey"],
     ["overlong", `public/${"é".repeat(422)}`, "InvalidKey"],
+    ["longer than any parameter may be", `public/${"a".repeat(2100)}`, "InvalidKey"],
     ["leading slash", "/public/x", "InvalidKey"],
     ["outside", "private/x", "AccessDenied"],
   ];
