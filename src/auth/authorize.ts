@@ -81,9 +81,7 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
       const check = await verifyBearerToken(settings.jwt, token, now);
       if (check.ok) {
         if (check.prefixes !== undefined && !keyAllowedByPrefixes(request.key, check.prefixes)) {
-          throw new PresignError("AccessDenied", "the token's cos_prefixes do not cover this key", {
-            headers: { "www-authenticate": `${REALM}, error="insufficient_scope"` },
-          });
+          throw outsideClaim(check.prefixes);
         }
         return {
           via: "jwt",
@@ -100,6 +98,26 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
     "Unauthorized",
     message,
     useJwt ? { headers: { "www-authenticate": tokenGiven ? `${REALM}, error="invalid_token"` : REALM } } : {},
+  );
+}
+
+/**
+ * A valid token whose cos_prefixes do not cover the key. The log detail tells the operator which case it is:
+ * a claim with no usable entry (an empty list, or only empty entries) usually means the identity provider's
+ * claim template rendered nothing for this user.
+ */
+function outsideClaim(prefixes: readonly string[]): PresignError {
+  const usable = prefixes.some((prefix) => prefix !== "");
+  const reason = usable ? "no entry covers the key" : prefixes.length === 0 ? "empty list" : "every entry is empty";
+  return new PresignError(
+    "AccessDenied",
+    usable
+      ? "the token's cos_prefixes do not cover this key"
+      : "the token's cos_prefixes grant no key: the claim has no non-empty entry",
+    {
+      headers: { "www-authenticate": `${REALM}, error="insufficient_scope"` },
+      detail: { cosPrefixes: reason },
+    },
   );
 }
 
