@@ -36,8 +36,9 @@ function text(name: string, value: unknown): string | undefined {
   return value;
 }
 
-/** A whole number of the given bounds, from a decimal string or a JSON number. */
-function wholeNumber(name: string, value: unknown, min: number, max: number): number | undefined {
+/** A request option that is a whole number within bounds, from a decimal string or a JSON number. (env.ts has
+ * its own wholeNumber for settings: that one falls back and reports a problem, this one refuses the request.) */
+function wholeNumberOption(name: string, value: unknown, min: number, max: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const digits = typeof value === "number" ? String(value) : value;
   if (typeof digits !== "string" || !/^[0-9]{1,12}$/.test(digits)) {
@@ -81,8 +82,8 @@ export function parseOptions(raw: RawOptions): DownloadOptions {
     filename: filename(raw.filename),
     disposition: disposition(raw.disposition),
     versionId: versionId(raw.versionId),
-    expiresSeconds: wholeNumber("expires", raw.expires, 1, EXPIRES_CEILING),
-    trafficLimit: wholeNumber("trafficLimit", raw.trafficLimit, TRAFFIC_LIMIT_MIN, TRAFFIC_LIMIT_MAX),
+    expiresSeconds: wholeNumberOption("expires", raw.expires, 1, EXPIRES_CEILING),
+    trafficLimit: wholeNumberOption("trafficLimit", raw.trafficLimit, TRAFFIC_LIMIT_MIN, TRAFFIC_LIMIT_MAX),
   };
   // Drop the absent ones so the object only says what was asked.
   return definedOnly(options) as DownloadOptions;

@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import type { CredentialSource } from "../src/sts";
 import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support/function";
@@ -50,6 +53,51 @@ describe("every error code, reached by a real request", () => {
     const error = await errorOf(await handler(functionUrlEvent("/public/a.txt")));
     expect(error).toMatchObject({ code: "CredentialServiceUnavailable", status: 503 });
     expect(Number(error.headers["retry-after"])).toBeGreaterThan(0);
+  });
+
+  it("CredentialServiceUnavailable (503) with Retry-After while the JWKS is down, one fetch per interval", async () => {
+    let hits = 0;
+    const jwks = createServer((_request, response) => {
+      hits += 1;
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = jwks.address() as AddressInfo;
+      let clock = Date.now();
+      const { handler, logs } = functionHandler(
+        {
+          ...env(),
+          AUTH_MODE: "jwt",
+          JWT_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`,
+          JWT_ISSUER: "https://idp.example/",
+          JWT_AUDIENCE: "cos-presign",
+          JWT_JWKS_RETRY_SECONDS: "4",
+        },
+        { now: () => clock },
+      );
+      const { privateKey } = await generateKeyPair("ES256");
+      const token = await new SignJWT({ iss: "https://idp.example/", aud: "cos-presign" })
+        .setProtectedHeader({ alg: "ES256", kid: "k1" })
+        .setExpirationTime("5m")
+        .sign(privateKey);
+      const retryAfter: string[] = [];
+      for (let second = 0; second < 8; second++) {
+        clock += 1000;
+        const error = await errorOf(
+          await handler(functionUrlEvent("/public/a.txt", {}, { authorization: `Bearer ${token}` })),
+        );
+        expect(error).toMatchObject({ code: "CredentialServiceUnavailable", status: 503 });
+        retryAfter.push(error.headers["retry-after"] ?? "");
+      }
+      expect(retryAfter).toEqual(["4", "3", "2", "1", "4", "3", "2", "1"]);
+      expect(hits).toBe(2);
+      expect(logs[0]).toMatchObject({ code: "CredentialServiceUnavailable", detail: { jwks: "ERR_JOSE_GENERIC" } });
+      expect(sts.calls).toHaveLength(0);
+    } finally {
+      jwks.closeAllConnections();
+      await new Promise<void>((resolve) => jwks.close(() => resolve()));
+    }
   });
 
   it("CredentialServiceError (502) when STS refuses the caller", async () => {

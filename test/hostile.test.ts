@@ -35,6 +35,9 @@ function pathCases(): Case[] {
     ["double-encoded ..", "/public/%252e%252e/private/x"],
     ["triple-encoded ..", "/public/%25252e%25252e/private/x"],
     ["encoded slash then ..", "/public%2F..%2Fprivate%2Fx"],
+    ["double-encoded slash hides double-encoded ..", "/public/%252e%252e%252fsecret.txt"],
+    ["encoded CAM policy variable", "/public/%24%7Buin%7D/x"],
+    ["encoded question mark", "/public/a%3Fb.txt"],
     ["encoded slash and dots", "/public%2F%2e%2e%2Fprivate"],
     ["trailing ..", "/public/x/.."],
     ["empty segment", "/public//x"],
@@ -96,6 +99,7 @@ function queryKeyCases(): Case[] {
     ["newline", "public/a\nb", "InvalidKey"],
     ["star", "public/*", "InvalidKey"],
     ["overlong", `public/${"é".repeat(422)}`, "InvalidKey"],
+    ["longer than any parameter may be", `public/${"a".repeat(2100)}`, "InvalidKey"],
     ["leading slash", "/public/x", "InvalidKey"],
     ["outside", "private/x", "AccessDenied"],
   ];

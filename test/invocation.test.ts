@@ -25,6 +25,28 @@ describe("the log line", () => {
     expect(JSON.stringify(logs)).not.toContain("subject-alice-1234");
   });
 
+  it("says why a token whose cos_prefixes are all empty got a 403", async () => {
+    const env = { ...baseEnv(sts), AUTH_MODE: "jwt", JWT_SECRET, JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE };
+    const { handler, logs } = functionHandler(env);
+    // What an identity provider's claim template renders for a user without the attribute it reads.
+    const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, cos_prefixes: [""] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const callsBefore = sts.calls.length;
+    const answer = (await handler(
+      functionUrlEvent("/public/a.txt", {}, { authorization: `Bearer ${token}` }),
+    )) as ScfAnswer;
+    expect(answer.statusCode).toBe(403);
+    expect(answer.headers["www-authenticate"]).toBe('Bearer realm="cos-presign", error="insufficient_scope"');
+    expect(logs[0]).toMatchObject({
+      code: "AccessDenied",
+      status: 403,
+      detail: { cosPrefixes: "every entry is empty" },
+    });
+    expect(sts.calls).toHaveLength(callsBefore);
+  });
+
   it("has every field, a miss then a hit, and no secret, token or signature", async () => {
     const { handler, logs } = functionHandler(baseEnv(sts));
     const first = (await handler(functionUrlEvent("/public/a.txt"), { request_id: "log-1" })) as ScfAnswer;

@@ -28,37 +28,26 @@ const BEARER = /^\s*bearer\s+(\S+)\s*$/i;
 /**
  * Decides who is asking. Resolves with a grant, or throws PresignError: Unauthorized (401) when no configured
  * mode accepts the request, AccessDenied (403) when a valid token does not cover the key,
- * CredentialServiceUnavailable (503) when the JWKS cannot be fetched, ConfigError for settings that did not
- * come from `parseAuthSettings`. ALLOWED_PREFIXES is the caller's to apply, whatever the grant.
+ * CredentialServiceUnavailable (503) when the JWKS cannot be fetched. ALLOWED_PREFIXES is the caller's to
+ * apply, whatever the grant.
  *
  * Only the modes whose credentials the request carries are tried, cheapest first (link: one HMAC; jwt: maybe
  * a key set fetch). When all fail, the answer names every failed check, so a link with a bad `sig` hears
  * about the sig and a bad token about the token.
  */
 export async function authorize(settings: AuthSettings, request: AuthRequest, now: number): Promise<AuthGrant> {
-  if (settings.modes.length === 0) {
-    throw new PresignError("ConfigError", "AUTH_MODE names no mode");
-  }
   // `none` accepts everything; a token's narrower cos_prefixes must not make a request fail that `none`
   // lets through, so credentials are not even looked at.
-  if (settings.modes.includes("none")) {
+  if (settings.mode === "none") {
     return { via: "none" };
   }
-  const useLink = settings.modes.includes("link");
-  const useJwt = settings.modes.includes("jwt");
-  if (useLink && settings.link === undefined) {
-    throw new PresignError("ConfigError", "AUTH_MODE includes link but LINK_SECRET is not set");
-  }
-  if (useJwt && settings.jwt === undefined) {
-    throw new PresignError("ConfigError", "AUTH_MODE includes jwt but its settings (JWT_*) are missing");
-  }
-
+  const { link, jwt } = settings;
   const failures: string[] = [];
   let tokenGiven = false;
 
   const { params } = request;
-  if (settings.link !== undefined && useLink && (params.sig !== undefined || params.exp !== undefined)) {
-    const reason = verifyLink(settings.link.secrets, request.key, params, now);
+  if (link !== undefined && (params.sig !== undefined || params.exp !== undefined)) {
+    const reason = verifyLink(link.secrets, request.key, params, now);
     if (reason === undefined) {
       return { via: "link" };
     }
@@ -66,7 +55,7 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
   }
 
   const authorization = request.headers.authorization;
-  if (settings.jwt !== undefined && useJwt && authorization !== undefined) {
+  if (jwt !== undefined && authorization !== undefined) {
     const token = BEARER.exec(authorization)?.[1];
     if (token === undefined) {
       failures.push(
@@ -76,12 +65,10 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
       );
     } else {
       tokenGiven = true;
-      const check = await verifyBearerToken(settings.jwt, token, now);
+      const check = await verifyBearerToken(jwt, token, now);
       if (check.ok) {
         if (check.prefixes !== undefined && !keyAllowedByPrefixes(request.key, check.prefixes)) {
-          throw new PresignError("AccessDenied", "the token's cos_prefixes do not cover this key", {
-            bearer: "insufficient_scope",
-          });
+          throw outsideClaim(check.prefixes);
         }
         return {
           via: "jwt",
@@ -93,15 +80,41 @@ export async function authorize(settings: AuthSettings, request: AuthRequest, no
     }
   }
 
-  const message = failures.length > 0 ? failures.join("; ") : noCredentials(useLink, useJwt);
-  throw new PresignError("Unauthorized", message, useJwt ? { bearer: tokenGiven ? "invalid_token" : "challenge" } : {});
+  const message = failures.length > 0 ? failures.join("; ") : noCredentials(settings.mode);
+  throw new PresignError(
+    "Unauthorized",
+    message,
+    jwt !== undefined ? { bearer: tokenGiven ? "invalid_token" : "challenge" } : {},
+  );
 }
 
-function noCredentials(useLink: boolean, useJwt: boolean): string {
-  if (useLink && useJwt) {
-    return "no credentials: send a signed link (exp, sig) or Authorization: Bearer";
+/**
+ * A valid token whose cos_prefixes do not cover the key. The log detail tells the operator which case it is:
+ * a claim with no usable entry (an empty list, or only empty entries) usually means the identity provider's
+ * claim template rendered nothing for this user.
+ */
+function outsideClaim(prefixes: readonly string[]): PresignError {
+  const usable = prefixes.some((prefix) => prefix !== "");
+  const reason = usable ? "no entry covers the key" : prefixes.length === 0 ? "empty list" : "every entry is empty";
+  return new PresignError(
+    "AccessDenied",
+    usable
+      ? "the token's cos_prefixes do not cover this key"
+      : "the token's cos_prefixes grant no key: the claim has no non-empty entry",
+    {
+      bearer: "insufficient_scope",
+      detail: { cosPrefixes: reason },
+    },
+  );
+}
+
+function noCredentials(mode: "link" | "jwt" | "link,jwt"): string {
+  switch (mode) {
+    case "link,jwt":
+      return "no credentials: send a signed link (exp, sig) or Authorization: Bearer";
+    case "link":
+      return "no credentials: send a signed link (exp, sig)";
+    case "jwt":
+      return "no credentials: send Authorization: Bearer <token>";
   }
-  return useLink
-    ? "no credentials: send a signed link (exp, sig)"
-    : "no credentials: send Authorization: Bearer <token>";
 }

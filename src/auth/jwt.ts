@@ -1,8 +1,6 @@
 import type { JWTPayload, JWTVerifyGetKey, JWTVerifyOptions } from "jose";
 import { PresignError } from "../errors";
-import type { AuthSettings } from "./settings";
-
-export type JwtSettings = NonNullable<AuthSettings["jwt"]>;
+import type { JwtSettings } from "./settings";
 
 /** A shared secret only ever verifies HS256: one algorithm, so a token cannot pick a weaker or stranger one. */
 const SECRET_ALGORITHMS: readonly string[] = ["HS256"];
@@ -32,8 +30,6 @@ const JWKS_ALGORITHMS: readonly string[] = [
 export const JWKS_COOLDOWN_MS = 30_000;
 /** Without an unknown kid, the key set is refetched once it is this old (jose's default, stated here). */
 export const JWKS_CACHE_MAX_AGE_MS = 600_000;
-/** Well inside SCF's default 3 s function timeout, so a hanging provider yields our 503, not a platform kill. */
-export const JWKS_TIMEOUT_MS = 2_000;
 
 /** A compact JWS larger than this is not a token anyone issues; refusing it bounds the work per request. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -47,15 +43,34 @@ type Jose = Pick<typeof import("jose"), "createRemoteJWKSet" | "jwtVerify">;
 /** Checks a token's signature and claims at `now` (Unix ms); rejects with jose's errors. */
 type Verify = (token: string, now: number) => Promise<JWTPayload>;
 
+type JwksSettings = Extract<JwtSettings, { readonly verifier: "jwks" }>;
+
+/** jose's key lookup, also given the request's clock, so a failed fetch is remembered without reading time. */
+type GetKey = (
+  header: Parameters<JWTVerifyGetKey>[0],
+  token: Parameters<JWTVerifyGetKey>[1],
+  now: number,
+) => ReturnType<JWTVerifyGetKey>;
+
+/** A key set: jose's cached copy, and after a failed fetch until when (Unix ms) not to try again, and why. */
+interface KeySetState {
+  readonly keySet: JWTVerifyGetKey;
+  unavailable: { readonly until: number; readonly reasonCode: string } | undefined;
+}
+
 /**
- * Key sets by URL, kept for the life of the warm instance so each one is fetched once, not once per request.
- * Created on first use: a cold start with JWT off never builds one.
+ * Key sets by URL and fetch timeout, kept for the life of the warm instance so each one is fetched once, not
+ * once per request. Created on first use: a cold start with JWT off never builds one.
  */
-const keySetsByUrl = new Map<string, JWTVerifyGetKey>();
+const keySets = new Map<string, KeySetState>();
 
 /** Raised inside key resolution when the key set cannot be had at all, to keep it apart from token faults. */
 class KeySetUnavailable extends Error {
-  constructor(readonly reasonCode: string) {
+  constructor(
+    readonly reasonCode: string,
+    /** Whole seconds until the next fetch may be tried. */
+    readonly retryAfterSeconds: number,
+  ) {
     super("JWKS unavailable");
   }
 }
@@ -74,27 +89,43 @@ function codeOf(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The instance's key set for `url`, wrapped so a key set that cannot be had is told apart from a bad token. */
-function remoteKeySet(jose: Jose, url: string): JWTVerifyGetKey {
-  let keySet = keySetsByUrl.get(url);
-  if (keySet === undefined) {
-    keySet = jose.createRemoteJWKSet(new URL(url), {
-      cooldownDuration: JWKS_COOLDOWN_MS,
-      cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
-      timeoutDuration: JWKS_TIMEOUT_MS,
-    });
-    keySetsByUrl.set(url, keySet);
+/**
+ * The instance's key set for these settings, wrapped so a key set that cannot be had is told apart from a bad
+ * token. A failed fetch is remembered for `retrySeconds`: meanwhile every lookup fails at once, so an identity
+ * provider outage costs one fetch per interval instead of one per request, each waiting up to the timeout.
+ */
+function remoteKeySet(jose: Jose, settings: JwksSettings): GetKey {
+  const id = `${settings.fetchTimeoutMs} ${settings.jwksUrl}`;
+  let state = keySets.get(id);
+  if (state === undefined) {
+    state = {
+      keySet: jose.createRemoteJWKSet(new URL(settings.jwksUrl), {
+        cooldownDuration: JWKS_COOLDOWN_MS,
+        cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
+        timeoutDuration: settings.fetchTimeoutMs,
+      }),
+      unavailable: undefined,
+    };
+    keySets.set(id, state);
   }
-  const shared = keySet;
-  return async (header, token) => {
+  const shared = state;
+  return async (header, token, now) => {
+    const { unavailable } = shared;
+    if (unavailable !== undefined && now < unavailable.until) {
+      throw new KeySetUnavailable(unavailable.reasonCode, Math.ceil((unavailable.until - now) / 1000));
+    }
     try {
-      return await shared(header, token);
+      const key = await shared.keySet(header, token);
+      shared.unavailable = undefined;
+      return key;
     } catch (error) {
       const code = codeOf(error);
       if (code !== undefined && TOKEN_KEY_ERRORS.has(code)) {
         throw error;
       }
-      throw new KeySetUnavailable(code ?? "unknown");
+      const reasonCode = code ?? "unknown";
+      shared.unavailable = { until: now + settings.retrySeconds * 1000, reasonCode };
+      throw new KeySetUnavailable(reasonCode, settings.retrySeconds);
     }
   };
 }
@@ -128,19 +159,18 @@ async function buildVerifier(settings: JwtSettings): Promise<Verify> {
     // A token without `exp` would be good forever; refuse it rather than trust every issuer to add one.
     requiredClaims: ["exp"],
   };
-  if (settings.secret !== undefined) {
+  if (settings.verifier === "secret") {
     const key = new TextEncoder().encode(settings.secret);
     const withAlgorithms = { ...options, algorithms: [...SECRET_ALGORITHMS] };
     return async (token, now) =>
       (await jwtVerify(token, key, { ...withAlgorithms, currentDate: new Date(now) })).payload;
   }
-  if (settings.jwksUrl !== undefined) {
-    const getKey = remoteKeySet({ jwtVerify, createRemoteJWKSet }, settings.jwksUrl);
-    const withAlgorithms = { ...options, algorithms: [...JWKS_ALGORITHMS] };
-    return async (token, now) =>
-      (await jwtVerify(token, getKey, { ...withAlgorithms, currentDate: new Date(now) })).payload;
-  }
-  throw new PresignError("ConfigError", "AUTH_MODE includes jwt but neither JWT_SECRET nor JWT_JWKS_URL is set");
+  const getKey = remoteKeySet({ jwtVerify, createRemoteJWKSet }, settings);
+  const withAlgorithms = { ...options, algorithms: [...JWKS_ALGORITHMS] };
+  return async (token, now) => {
+    const lookup: JWTVerifyGetKey = (header, input) => getKey(header, input, now);
+    return (await jwtVerify(token, lookup, { ...withAlgorithms, currentDate: new Date(now) })).payload;
+  };
 }
 
 /** Verifies a compact JWT against the settings; the clock is `now` (Unix ms). */
@@ -158,7 +188,7 @@ export async function verifyBearerToken(settings: JwtSettings, token: string, no
       throw new PresignError(
         "CredentialServiceUnavailable",
         "cannot fetch the JWT signing keys (JWKS) to verify the token; try again shortly",
-        { retryAfterSeconds: 5, detail: { jwks: error.reasonCode }, cause: error },
+        { retryAfterSeconds: error.retryAfterSeconds, detail: { jwks: error.reasonCode }, cause: error },
       );
     }
     return { ok: false, reason: reasonFor(error) };

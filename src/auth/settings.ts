@@ -3,17 +3,40 @@ import { isLoopbackHost } from "../loopback";
 
 export type AuthMode = "none" | "link" | "jwt";
 
-export interface AuthSettings {
-  readonly modes: readonly AuthMode[];
-  readonly link?: { readonly secrets: readonly string[] /* current first */ };
-  readonly jwt?: {
-    readonly secret?: string;
-    readonly jwksUrl?: string;
-    readonly issuer: string;
-    readonly audience: string;
-    readonly clockToleranceSeconds: number;
-  };
+export interface LinkSettings {
+  /** The current secret first, then LINK_SECRET_PREVIOUS when it differs. */
+  readonly secrets: readonly [current: string] | readonly [current: string, previous: string];
 }
+
+interface JwtClaimSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly clockToleranceSeconds: number;
+}
+
+/** How tokens are verified: exactly one of a shared secret (HS256) or the identity provider's key set. */
+export type JwtSettings = JwtClaimSettings &
+  (
+    | { readonly verifier: "secret"; readonly secret: string }
+    | {
+        readonly verifier: "jwks";
+        readonly jwksUrl: string;
+        /** One key set fetch may take this long. */
+        readonly fetchTimeoutMs: number;
+        /** After a failed fetch, the next one waits this long; requests meanwhile get 503 at once. */
+        readonly retrySeconds: number;
+      }
+  );
+
+/**
+ * Who may ask. `none` anywhere in AUTH_MODE lets everyone in, so nothing else is kept; otherwise each mode
+ * comes with its settings, and the type has no state with a mode but not its secrets.
+ */
+export type AuthSettings =
+  | { readonly mode: "none"; readonly link?: undefined; readonly jwt?: undefined }
+  | { readonly mode: "link"; readonly link: LinkSettings; readonly jwt?: undefined }
+  | { readonly mode: "jwt"; readonly link?: undefined; readonly jwt: JwtSettings }
+  | { readonly mode: "link,jwt"; readonly link: LinkSettings; readonly jwt: JwtSettings };
 
 const MODES: readonly AuthMode[] = ["none", "link", "jwt"];
 
@@ -26,6 +49,13 @@ const MODES: readonly AuthMode[] = ["none", "link", "jwt"];
 const MIN_SECRET_BYTES = 32;
 
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+/** Well inside SCF's default 3 s function timeout, so a hanging provider yields our 503, not a platform kill. */
+const JWKS_FETCH_TIMEOUT_MS = { fallback: 2000, min: 50, max: 30_000, unit: "milliseconds" } as const;
+/**
+ * Long enough that an identity provider outage costs each instance one fetch per few seconds instead of one
+ * per request (each waiting up to the fetch timeout); short enough that recovery is seen almost at once.
+ */
+const JWKS_RETRY_SECONDS = { fallback: 5, min: 1, max: 300, unit: "seconds" } as const;
 /** Beyond five minutes a "tolerance" stops covering clock skew and starts extending every token's life. */
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
 
@@ -40,24 +70,29 @@ export function parseAuthSettings(env: Env): {
   const problems: string[] = [];
   const modes = parseModes(env.AUTH_MODE, problems);
 
-  let link: AuthSettings["link"];
-  if (modes.includes("link")) {
-    link = parseLink(env, problems);
-  }
-  let jwt: AuthSettings["jwt"];
-  if (modes.includes("jwt")) {
-    jwt = parseJwt(env, problems);
-  }
-
-  if (problems.length > 0 || modes.length === 0) {
+  const link = modes.includes("link") ? parseLink(env, problems) : undefined;
+  const jwt = modes.includes("jwt") ? parseJwt(env, problems) : undefined;
+  if (problems.length > 0) {
     return { problems };
   }
-  const settings: AuthSettings = Object.freeze({
-    modes: Object.freeze(modes),
-    ...(link === undefined ? {} : { link }),
-    ...(jwt === undefined ? {} : { jwt }),
-  });
-  return { settings, problems };
+  const settings = settingsFor(modes, link, jwt);
+  // Not reached: a mode without its settings, or no mode at all, was reported above.
+  return settings === undefined ? { problems: ["AUTH_MODE names no usable mode"] } : { settings, problems };
+}
+
+/** The one state the modes and their settings make, or undefined when a named mode has no settings. */
+function settingsFor(
+  modes: readonly AuthMode[],
+  link: LinkSettings | undefined,
+  jwt: JwtSettings | undefined,
+): AuthSettings | undefined {
+  if (modes.includes("none")) return Object.freeze({ mode: "none" });
+  const useLink = modes.includes("link");
+  const useJwt = modes.includes("jwt");
+  if (useLink && useJwt) return link && jwt && Object.freeze({ mode: "link,jwt", link, jwt });
+  if (useLink) return link && Object.freeze({ mode: "link", link });
+  if (useJwt) return jwt && Object.freeze({ mode: "jwt", jwt });
+  return undefined;
 }
 
 function parseModes(raw: string | undefined, problems: string[]): AuthMode[] {
@@ -91,7 +126,7 @@ function checkSecretLength(name: string, secret: string, problems: string[]): vo
   }
 }
 
-function parseLink(env: Env, problems: string[]): AuthSettings["link"] {
+function parseLink(env: Env, problems: string[]): LinkSettings | undefined {
   const current = secretValue(env.LINK_SECRET);
   const previous = secretValue(env.LINK_SECRET_PREVIOUS);
   if (current === undefined) {
@@ -103,17 +138,15 @@ function parseLink(env: Env, problems: string[]): AuthSettings["link"] {
     return undefined;
   }
   checkSecretLength("LINK_SECRET", current, problems);
-  const secrets = [current];
   if (previous !== undefined) {
     checkSecretLength("LINK_SECRET_PREVIOUS", previous, problems);
-    if (previous !== current) {
-      secrets.push(previous);
-    }
   }
+  const secrets: LinkSettings["secrets"] =
+    previous === undefined || previous === current ? [current] : [current, previous];
   return Object.freeze({ secrets: Object.freeze(secrets) });
 }
 
-function parseJwt(env: Env, problems: string[]): AuthSettings["jwt"] {
+function parseJwt(env: Env, problems: string[]): JwtSettings | undefined {
   const secret = secretValue(env.JWT_SECRET);
   // Settings, not secrets: trimmed, so a pasted trailing space cannot turn every token into an issuer mismatch.
   const jwksUrl = nonEmpty(env.JWT_JWKS_URL);
@@ -147,16 +180,20 @@ function parseJwt(env: Env, problems: string[]): AuthSettings["jwt"] {
     problems,
   );
 
+  const fetchTimeoutMs = wholeNumber(env, "JWT_JWKS_TIMEOUT_MS", JWKS_FETCH_TIMEOUT_MS, problems);
+  const retrySeconds = wholeNumber(env, "JWT_JWKS_RETRY_SECONDS", JWKS_RETRY_SECONDS, problems);
+
   if (problems.length > before || issuer === undefined || audience === undefined) {
     return undefined;
   }
-  return Object.freeze({
-    ...(secret === undefined ? {} : { secret }),
-    ...(jwksUrl === undefined ? {} : { jwksUrl }),
-    issuer,
-    audience,
-    clockToleranceSeconds,
-  });
+  const claims = { issuer, audience, clockToleranceSeconds };
+  if (secret !== undefined) {
+    return Object.freeze({ verifier: "secret", secret, ...claims });
+  }
+  if (jwksUrl !== undefined) {
+    return Object.freeze({ verifier: "jwks", jwksUrl, fetchTimeoutMs, retrySeconds, ...claims });
+  }
+  return undefined;
 }
 
 function checkJwksUrl(raw: string, problems: string[]): void {

@@ -23,7 +23,12 @@ function single(request: HttpRequest, name: string): string | undefined {
   const value = request.query[name];
   if (value === undefined) return undefined;
   if (typeof value !== "string") throw invalidParameter(`${name} is given more than once`);
-  if (value.length > PARAMETER_LIMIT) throw invalidParameter(`${name} is too long`);
+  if (value.length > PARAMETER_LIMIT) {
+    // A key too long is a key rule broken, with the key rules' code.
+    throw name === "key"
+      ? new PresignError("InvalidKey", "object key is too long")
+      : invalidParameter(`${name} is too long`);
+  }
   return value;
 }
 

@@ -182,8 +182,24 @@ describe("cos_prefixes claim", () => {
       authorize(settings, httpRequest(KEY, {}, bearer(await hs256({ cos_prefixes: [] }))), NOW),
     );
     expect(nothing.code).toBe("AccessDenied");
+    expect(nothing.detail).toEqual({ cosPrefixes: "empty list" });
     const unlimited = await authorize(settings, httpRequest(KEY, {}, bearer(await hs256())), NOW);
     expect(unlimited).not.toHaveProperty("prefixes");
+  });
+
+  it("an empty entry grants nothing: all empty is a 403 that says so, and one usable entry still counts", async () => {
+    for (const cos_prefixes of [[""], ["", ""]]) {
+      const denied = await rejection(
+        authorize(settings, httpRequest(KEY, {}, bearer(await hs256({ cos_prefixes }))), NOW),
+      );
+      expect(denied.code).toBe("AccessDenied");
+      expect(denied.message).toBe("the token's cos_prefixes grant no key: the claim has no non-empty entry");
+      expect(denied.detail).toEqual({ cosPrefixes: "every entry is empty" });
+    }
+    const mixed = await hs256({ cos_prefixes: ["", "reports/"] });
+    await expect(authorize(settings, httpRequest(KEY, {}, bearer(mixed)), NOW)).resolves.toMatchObject({ via: "jwt" });
+    const outside = await rejection(authorize(settings, httpRequest("private/x", {}, bearer(mixed)), NOW));
+    expect(outside.detail).toEqual({ cosPrefixes: "no entry covers the key" });
   });
 
   it("must be an array of strings", async () => {

@@ -23,7 +23,10 @@ describe("keyAllowedByPrefixes", () => {
     expect(keyAllowedByPrefixes("secret", ["./secret"])).toBe(false);
   });
 
-  it("an empty list allows nothing", () => {
+  it("an empty list allows nothing, nor does an empty entry", () => {
     expect(keyAllowedByPrefixes("reports/q3.pdf", [])).toBe(false);
+    expect(keyAllowedByPrefixes("reports/q3.pdf", [""])).toBe(false);
+    expect(keyAllowedByPrefixes("reports/q3.pdf", ["", ""])).toBe(false);
+    expect(keyAllowedByPrefixes("reports/q3.pdf", ["", "reports/"])).toBe(true);
   });
 });

@@ -23,7 +23,12 @@ describe("parseAuthSettings: AUTH_MODE", () => {
   });
 
   it("none must be explicit and needs nothing else", () => {
-    expect(parseAuthSettings({ AUTH_MODE: "none" })).toEqual({ settings: { modes: ["none"] }, problems: [] });
+    expect(parseAuthSettings({ AUTH_MODE: "none" })).toEqual({ settings: { mode: "none" }, problems: [] });
+  });
+
+  it("none with other modes lets everyone in, and keeps nothing else (their settings are still checked)", () => {
+    expect(parseAuthSettings({ AUTH_MODE: "jwt,none", ...JWT_ENV }).settings).toEqual({ mode: "none" });
+    expect(problemsOf({ AUTH_MODE: "none,link" })).toEqual(["AUTH_MODE includes link but LINK_SECRET is not set"]);
   });
 
   it("an unknown mode is a problem naming it", () => {
@@ -33,13 +38,13 @@ describe("parseAuthSettings: AUTH_MODE", () => {
 
   it("accepts spaces, any case, duplicates and a trailing comma", () => {
     const { settings } = parseAuthSettings({ AUTH_MODE: " Link , JWT,link,", LINK_SECRET, ...JWT_ENV });
-    expect(settings?.modes).toEqual(["link", "jwt"]);
+    expect(settings?.mode).toBe("link,jwt");
+    expect(parseAuthSettings({ AUTH_MODE: "jwt,link", LINK_SECRET, ...JWT_ENV }).settings?.mode).toBe("link,jwt");
   });
 
   it("returns frozen settings", () => {
     const { settings } = parseAuthSettings({ AUTH_MODE: "link,jwt", LINK_SECRET, ...JWT_ENV });
     expect(Object.isFrozen(settings)).toBe(true);
-    expect(Object.isFrozen(settings?.modes)).toBe(true);
     expect(Object.isFrozen(settings?.link)).toBe(true);
     expect(Object.isFrozen(settings?.link?.secrets)).toBe(true);
     expect(Object.isFrozen(settings?.jwt)).toBe(true);
@@ -53,7 +58,7 @@ describe("parseAuthSettings: link", () => {
       LINK_SECRET,
       LINK_SECRET_PREVIOUS: PREVIOUS_LINK_SECRET,
     });
-    expect(settings).toEqual({ modes: ["link"], link: { secrets: [LINK_SECRET, PREVIOUS_LINK_SECRET] } });
+    expect(settings).toEqual({ mode: "link", link: { secrets: [LINK_SECRET, PREVIOUS_LINK_SECRET] } });
   });
 
   it("a previous secret equal to the current one is checked once", () => {
@@ -82,19 +87,19 @@ describe("parseAuthSettings: link", () => {
   });
 
   it("link settings are ignored when link is not a mode", () => {
-    expect(parseAuthSettings({ AUTH_MODE: "none", LINK_SECRET: "short" }).settings).toEqual({ modes: ["none"] });
+    expect(parseAuthSettings({ AUTH_MODE: "none", LINK_SECRET: "short" }).settings).toEqual({ mode: "none" });
   });
 });
 
 describe("parseAuthSettings: jwt", () => {
   it("HS256 with a secret, default clock tolerance 30 s", () => {
     expect(parseAuthSettings({ AUTH_MODE: "jwt", ...JWT_ENV }).settings).toEqual({
-      modes: ["jwt"],
-      jwt: { secret: JWT_SECRET, issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 30 },
+      mode: "jwt",
+      jwt: { verifier: "secret", secret: JWT_SECRET, issuer: ISSUER, audience: AUDIENCE, clockToleranceSeconds: 30 },
     });
   });
 
-  it("a JWKS URL instead of a secret; the URL, issuer and audience are trimmed like every setting", () => {
+  it("a JWKS URL instead of a secret, a 2 s fetch timeout and 5 s between failed fetches by default; the URL, issuer and audience are trimmed like every setting", () => {
     const { settings } = parseAuthSettings({
       AUTH_MODE: "jwt",
       JWT_JWKS_URL: " https://idp.example/.well-known/jwks.json ",
@@ -103,7 +108,10 @@ describe("parseAuthSettings: jwt", () => {
       JWT_CLOCK_TOLERANCE_SECONDS: "5",
     });
     expect(settings?.jwt).toEqual({
+      verifier: "jwks",
       jwksUrl: "https://idp.example/.well-known/jwks.json",
+      fetchTimeoutMs: 2000,
+      retrySeconds: 5,
       issuer: ISSUER,
       audience: AUDIENCE,
       clockToleranceSeconds: 5,
@@ -160,6 +168,21 @@ describe("parseAuthSettings: jwt", () => {
         expect.stringMatching(/^JWT_CLOCK_TOLERANCE_SECONDS/),
       ]);
     }
+  });
+
+  it("the JWKS fetch timeout (50-30000 ms) and retry interval (1-300 s) are settings", () => {
+    const env = {
+      AUTH_MODE: "jwt",
+      JWT_JWKS_URL: "https://idp.example/jwks",
+      JWT_ISSUER: ISSUER,
+      JWT_AUDIENCE: AUDIENCE,
+    };
+    const jwt = parseAuthSettings({ ...env, JWT_JWKS_TIMEOUT_MS: "50", JWT_JWKS_RETRY_SECONDS: "300" }).settings?.jwt;
+    expect(jwt).toMatchObject({ fetchTimeoutMs: 50, retrySeconds: 300 });
+    expect(problemsOf({ ...env, JWT_JWKS_TIMEOUT_MS: "30001", JWT_JWKS_RETRY_SECONDS: "0" })).toEqual([
+      expect.stringMatching(/^JWT_JWKS_TIMEOUT_MS must be a whole number of milliseconds from 50 to 30000/),
+      expect.stringMatching(/^JWT_JWKS_RETRY_SECONDS must be a whole number of seconds from 1 to 300/),
+    ]);
   });
 
   it("reports every problem at once", () => {

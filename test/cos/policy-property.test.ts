@@ -20,7 +20,20 @@ beforeAll(async () => {
 });
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the rule refuses.
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f*\\]/;
+const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f*?\\]|\$\{/;
+
+/** Every form a decoder may turn the key into: `%XX` of an ASCII byte decoded, round after round. */
+function decodedForms(key: string): string[] {
+  const forms = [key];
+  for (;;) {
+    const last = forms[forms.length - 1] ?? "";
+    const next = last.replace(/%[0-7][0-9a-f]/gi, (triplet) =>
+      String.fromCharCode(Number.parseInt(triplet.slice(1), 16)),
+    );
+    if (next === last) return forms;
+    forms.push(next);
+  }
+}
 
 /** The key rules, restated here from the contract rather than imported, for the oracle's side. */
 function allowedByContract(key: string): boolean {
@@ -30,13 +43,14 @@ function allowedByContract(key: string): boolean {
     Buffer.byteLength(key) <= 850 &&
     !FORBIDDEN.test(key) &&
     !/[\ud800-\udfff]/.test(key.replace(/[\ud800-\udbff][\udc00-\udfff]/g, "")) &&
-    segments.every((segment) => segment !== "" && !/^(?:\.|%(?:25)*2e){1,2}$/i.test(segment))
+    segments.every((segment) => segment !== "" && segment !== "." && segment !== "..") &&
+    decodedForms(key).every((form) => form.split(/[/\\]/).every((segment) => !["", ".", ".."].includes(segment)))
   );
 }
 
 /** Names the key rules accept, full of characters that break JSON, URLs and other signers. */
 const acceptableName = fc
-  .array(fc.constantFrom(..."aZ9 +%=&#?()'!~\"]}[{,;@:$-_".split(""), "文", "件", "😀", "e\u0301", "/x"), {
+  .array(fc.constantFrom(..."aZ9 +%=&#()'!~\"]}[{,;@:$-_".split(""), "文", "件", "😀", "e\u0301", "/x"), {
     minLength: 1,
     maxLength: 30,
   })
@@ -47,8 +61,29 @@ const anyKey = fc
   .tuple(fc.constantFrom("public/", "public", "private/", "", "public//", "pub"), nastyString(40))
   .map(([prefix, rest]) => prefix + rest);
 
+/**
+ * Keys built from what hides a segment or means more to CAM: encoded and double-encoded dots, slashes and
+ * backslashes, stray percent signs, policy variables, wildcards.
+ */
+const trickyKey = fc
+  .array(
+    fc.constantFrom(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CAM policy variables, literally.
+      ..."%2e %2E %252e %2f %2F %252F %25252f %5c %25 % . .. / a b ${ $ { } ? *".split(" "),
+      "%24%7B",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CAM policy variable, literally.
+      "${uin}",
+    ),
+    { minLength: 1, maxLength: 8 },
+  )
+  .map((units) => `public/${units.join("")}`);
+
 /** Half meant to be signed, half meant to be refused, so both sides of the property are always exercised. */
-const requestedKey = fc.boolean().chain((acceptable) => (acceptable ? acceptableName : anyKey));
+const requestedKey = fc.oneof(
+  { weight: 2, arbitrary: acceptableName },
+  { weight: 1, arbitrary: anyKey },
+  { weight: 1, arbitrary: trickyKey },
+);
 
 /** The same key sent the three ways a caller can: in the path, as ?key=, or by direct invocation. */
 const request = fc.tuple(requestedKey, fc.constantFrom("path", "query", "direct")).map(([key, via]) => {

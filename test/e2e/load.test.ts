@@ -12,7 +12,10 @@ const sts = useFakeSts();
 let server: FunctionServer;
 
 beforeAll(async () => {
-  server = await startFunctionServer({ env: baseEnv(sts), log: (record) => recordOutput(JSON.stringify(record)) });
+  // Attempt limits far above any answer time, so a starved CPU (CI on 2 cores) cannot turn a slow answer into a retry,
+  // which would count as a second STS call for the key.
+  const env = { ...baseEnv(sts), STS_TIMEOUT_MS: "15000", STS_DEADLINE_MS: "15000" };
+  server = await startFunctionServer({ env, log: (record) => recordOutput(JSON.stringify(record)) });
 });
 afterAll(async () => {
   await server.close();
