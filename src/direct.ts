@@ -1,6 +1,7 @@
 import { invalidParameter, PresignError } from "./errors";
 import { asPresignError, errorBody } from "./http/respond";
 import { parseOptions, type RawOptions } from "./options";
+import { refuseUnknownFields } from "./parameters";
 import { type Deps, type PresignOutcome, type PresignResult, presign } from "./presign";
 
 /**
@@ -12,7 +13,6 @@ const MAX_BATCH_KEYS = 100;
 const BATCH_CONCURRENCY = 8;
 /** Async invocation events are limited to 128 KB; a larger string event is a mistake. */
 const MAX_EVENT_CHARS = 128 * 1024;
-const SINGLE_FIELDS = new Set(["key", "filename", "disposition", "versionId", "expires", "trafficLimit"]);
 
 type ErrorAnswer = ReturnType<typeof errorBody>;
 type ItemAnswer = PresignResult | { readonly key?: string; readonly error: ErrorAnswer["error"] };
@@ -51,9 +51,7 @@ export function isDirectEvent(event: unknown): boolean {
 
 /** One key with its options; unknown fields are refused so a typo ("fileName") is not silently ignored. */
 function singleRequest(item: Record<string, unknown>) {
-  for (const field of Object.keys(item)) {
-    if (!SINGLE_FIELDS.has(field)) throw invalidParameter(`unknown field "${field.slice(0, 64)}"`);
-  }
+  refuseUnknownFields(Object.keys(item));
   if (typeof item.key !== "string") throw new PresignError("InvalidKey", "key must be a string");
   return { key: item.key, ...parseOptions(item as RawOptions) };
 }

@@ -2,6 +2,7 @@ import { authorize } from "../auth";
 import type { Config } from "../config";
 import { invalidParameter, PresignError } from "../errors";
 import { definedOnly, parseOptions } from "../options";
+import { refuseNearMisses } from "../parameters";
 import { type Deps, type PresignOutcome, presign, type Runtime } from "../presign";
 import { asPresignError, errorResponse, json, redirect } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
@@ -99,6 +100,7 @@ async function answer(
   trace: { key?: string },
 ): Promise<HttpOutcome> {
   const { config, credentials } = runtime;
+  refuseNearMisses(Object.keys(request.query));
   const key = requestedKey(request, config.pathPrefix);
   trace.key = key;
   const asJson = wantsJson(request);
