@@ -33,3 +33,12 @@ export function runAsMain(
       },
     );
 }
+
+/** The function's configuration problems (loadConfig's list, which never quotes a secret), one per line. */
+export function problemReport(command: string, problems: readonly string[], refusal: string): string {
+  const count = problems.length;
+  return (
+    `${command}: the function's configuration has ${count} problem${count === 1 ? "" : "s"}; ${refusal}:\n` +
+    problems.map((problem) => `  - ${problem}\n`).join("")
+  );
+}

@@ -17,7 +17,7 @@ import { parse as parseYaml } from "yaml";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
 import { loadConfig } from "../src/config";
 import { type Env, nonEmpty } from "../src/env";
-import { type CliIo, runAsMain } from "./cli";
+import { type CliIo, problemReport, runAsMain } from "./cli";
 import { readDotenv } from "./dotenv";
 
 const USAGE = `usage: npm run invoke -- (-p <event.json> | -d '<json>') [-e K=V]... [--download] [-c serverless.yml] [--context '<json>']
@@ -257,11 +257,7 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
     const functionEnv: Env = { ...env, ...variables };
     const loaded = loadConfig(functionEnv);
     if (!("config" in loaded)) {
-      const count = loaded.problems.length;
-      io.stderr(
-        `invoke: the function's configuration has ${count} problem${count === 1 ? "" : "s"}; not invoking:\n` +
-          loaded.problems.map((problem) => `  - ${problem}\n`).join(""),
-      );
+      io.stderr(problemReport("invoke", loaded.problems, "not invoking"));
       return 1;
     }
     if (stack === undefined) {
