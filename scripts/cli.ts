@@ -42,3 +42,37 @@ export function problemReport(command: string, problems: readonly string[], refu
     problems.map((problem) => `  - ${problem}\n`).join("")
   );
 }
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** A lifetime such as 3600, 90m, 12h, 7d or 2w, in seconds; undefined when it is not one, or is zero. */
+export function durationSeconds(raw: string): number | undefined {
+  const match = /^(\d{1,9})([smhdw]?)$/.exec(raw.trim());
+  const amount = match?.[1];
+  if (match === null || amount === undefined) return undefined;
+  const seconds = Number(amount) * (UNIT_SECONDS[match[2] || "s"] ?? 1);
+  return seconds > 0 ? seconds : undefined;
+}
+
+/** A mistake in the command line or the settings: the message names it; `usage` says whether the usage line helps. */
+export class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly usage = true,
+  ) {
+    super(message);
+  }
+}
+
+/** Prints a Refusal (exit status 2); anything else is not a refusal and goes on up. */
+export function refused(command: string, shortUsage: string, error: unknown, io: CliIo): 2 {
+  if (!(error instanceof Refusal)) throw error;
+  io.stderr(`${command}: ${error.message}\n${error.usage ? `${shortUsage}\n` : ""}`);
+  return 2;
+}
+
+/** For commands that read the clock (a link's or a token's expiry). */
+export interface ClockIo extends CliIo {
+  /** Unix milliseconds. */
+  readonly now?: () => number;
+}

@@ -9,7 +9,7 @@ import { parseAuthSettings } from "../src/auth/settings";
 import type { Env } from "../src/env";
 import { validateKey } from "../src/key";
 import { EXPIRES_CEILING, parseOptions } from "../src/options";
-import { type CliIo, runAsMain } from "./cli";
+import { type ClockIo, durationSeconds, Refusal, refused, runAsMain } from "./cli";
 
 const SHORT_USAGE =
   "usage: npm run -s sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [options]; --help for more";
@@ -33,31 +33,11 @@ Prints a signed permalink to the function for <key> (AUTH_MODE=link). Only the l
 LINK_SECRET (at least 32 bytes, as the function requires) is read from the environment.
 `;
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-export interface SignLinkIo extends CliIo {
-  /** Unix milliseconds. */
-  readonly now?: () => number;
-}
-
-/** A refusal: the message names the problem; `usage` says whether the short usage line helps. */
-class Refusal extends Error {
-  constructor(
-    message: string,
-    readonly usage = true,
-  ) {
-    super(message);
-  }
-}
-
 function ttlSeconds(raw: string): number {
-  const match = /^(\d{1,9})([smhdw]?)$/.exec(raw.trim());
-  const amount = match?.[1];
-  if (match === null || amount === undefined) {
+  const seconds = durationSeconds(raw);
+  if (seconds === undefined) {
     throw new Refusal(`--ttl ${JSON.stringify(raw)} is not a duration such as 3600, 90m, 12h, 7d or 2w`);
   }
-  const seconds = Number(amount) * (UNIT_SECONDS[match[2] || "s"] ?? 1);
-  if (seconds <= 0) throw new Refusal("--ttl must be more than zero");
   return seconds;
 }
 
@@ -136,7 +116,7 @@ function linkSecret(env: Env): string {
   throw new Refusal(problems.join("; "), false);
 }
 
-function signLinkFor(argv: readonly string[], env: Env, io: SignLinkIo): number {
+function signLinkFor(argv: readonly string[], env: Env, io: ClockIo): number {
   const { values, positionals } = parse(argv);
   if (values.help === true) {
     io.stdout(HELP);
@@ -175,13 +155,11 @@ function signLinkFor(argv: readonly string[], env: Env, io: SignLinkIo): number 
 }
 
 /** 0 with the link on stdout, or 2 with the problem (and, for a usage mistake, the usage line) on stderr. */
-export function run(argv: readonly string[], env: Env, io: SignLinkIo): number {
+export function run(argv: readonly string[], env: Env, io: ClockIo): number {
   try {
     return signLinkFor(argv, env, io);
   } catch (error) {
-    if (!(error instanceof Refusal)) throw error;
-    io.stderr(`sign-link: ${error.message}\n${error.usage ? `${SHORT_USAGE}\n` : ""}`);
-    return 2;
+    return refused("sign-link", SHORT_USAGE, error, io);
   }
 }
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { LocalStack } from "../../dev/local-stack";
 import { run } from "../../scripts/invoke-local";
 import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "../function/support";
+import { capturedIo } from "../support/cli";
 import { startLocalStack } from "../support/dev-stack";
 
 const root = resolve(__dirname, "../..");
@@ -14,22 +15,17 @@ const sts = useFakeSts();
 
 /** `npm run invoke -- …` in-process (the test set-up built dist/ already), with only `env` as its environment. */
 async function invoke(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
+  const { io, output } = capturedIo();
   const stacks: LocalStack[] = [];
   const code = await run(argv, env, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
+    ...io,
     startLocalStack: async (options) => {
       const stack = await startLocalStack(options);
       stacks.push(stack);
       return stack;
     },
   });
+  const { stdout, stderr } = output;
   return { code, stdout, stderr, stacks, result: stdout.startsWith("{") ? JSON.parse(stdout) : undefined };
 }
 

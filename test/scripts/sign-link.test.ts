@@ -5,23 +5,15 @@ import { describe, expect, it } from "vitest";
 import { run } from "../../scripts/sign-link";
 import { authorize } from "../../src/auth";
 import { httpRequest, LINK_SECRET, NOW, NOW_S, settingsFrom } from "../auth/support";
+import { capturedIo } from "../support/cli";
 
 const root = join(__dirname, "../..");
 
 /** `npm run -s sign-link -- …` in-process, with only LINK_SECRET in its environment and the clock at NOW. */
 function signLink(args: string[], env: Record<string, string> = { LINK_SECRET }) {
-  let stdout = "";
-  let stderr = "";
-  const code = run(args, env, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    now: () => NOW,
-  });
-  return { code, stdout, stderr };
+  const { io, output } = capturedIo();
+  const code = run(args, env, { ...io, now: () => NOW });
+  return { code, ...output };
 }
 
 describe("npm run sign-link", () => {
@@ -118,6 +110,7 @@ describe("npm run sign-link", () => {
     [["--ttl", "1d"], "give the object key"],
     [["a.txt"], "say how long the link lives"],
     [["a.txt", "--ttl", "soon"], '--ttl "soon" is not a duration'],
+    [["a.txt", "--ttl", "0"], '--ttl "0" is not a duration'],
     [["a.txt", "--ttl", "1d", "--bogus"], "Unknown option '--bogus'"],
     [["a.txt", "b.txt", "--ttl", "1d"], 'give exactly one object key (also got "b.txt")'],
     [["a.txt", "--ttl", "1d", "--exp", "4102444800"], "give --ttl or --exp, not both"],
