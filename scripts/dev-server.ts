@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
 import { createHandler, type Handler } from "../src/app";
 import { loadConfig } from "../src/config";
-import { type Env, nonEmpty } from "../src/env";
+import { type Env, list, nonEmpty } from "../src/env";
 import { createFunctionServer } from "../src/http/node";
 import type { LogRecord } from "../src/log";
 import { type CliIo, problemReport, processIo } from "./cli";
@@ -110,6 +110,12 @@ export async function run(_argv: readonly string[], processEnv: Env, io: DevServ
     print(`  curl -L -o pixel.png ${address}/images/pixel.png`);
     print(`  curl -L -OJ '${address}/public/reports/q3.pdf?filename=Q3%20report.pdf'`);
     print(`  curl '${address}/public/%E5%AD%A3%E5%BA%A6%20%E6%8A%A5%E5%91%8A.txt?format=json'`);
+    const modes = list(functionEnv.AUTH_MODE);
+    if (!modes.includes("none")) {
+      // Without credentials every one of those is a 401: say where to get some.
+      print(`  with AUTH_MODE=${modes.join(",")}, use a link from npm run -s sign-link -- <key> --ttl 1h, or add`);
+      print(`  -H "Authorization: Bearer $(npm run -s sign-jwt -- --ttl 1h)"`);
+    }
   } else {
     print(`using COS bucket ${env.COS_BUCKET} and real STS from your settings`);
   }

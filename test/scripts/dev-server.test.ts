@@ -64,6 +64,7 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
 describe("npm start in-process", () => {
   it("serves the whole flow and prints one console line per request, with the key", async () => {
     const started = await start({ AUTH_MODE: "none" });
+    expect(started.output()).not.toContain("with AUTH_MODE");
     try {
       const response = await fetch(`${started.origin}/hello.txt`);
       expect(response.status).toBe(200);
@@ -96,6 +97,16 @@ describe("npm start in-process", () => {
       'GET /hello.txt → 400 InvalidParameter (unknown parameter "fileName": did you mean "filename"?)',
     );
     expect(started.output()).toMatch(/GET a\/\/b → 400 InvalidKey \(.+\)/);
+  });
+
+  it("tells how to get credentials when AUTH_MODE needs them (here link, from .env)", async () => {
+    const started = await start({ LINK_SECRET: "dev-server-test-link-secret-0123456789" });
+    try {
+      expect((await fetch(`${started.origin}/hello.txt`, { redirect: "manual" })).status).toBe(401);
+    } finally {
+      await started.stop();
+    }
+    expect(started.output()).toContain("with AUTH_MODE=link, use a link from npm run -s sign-link");
   });
 
   it("takes the environment over .env over the local defaults: COS_CHECK_EXISTS=true answers 404", async () => {
