@@ -44,12 +44,12 @@ function normalized(name: string): string {
 
 /**
  * How many typos a name may hold and still be taken for a known one: none beyond case and separators for the
- * three-letter names (`key`, `exp`, `sig` are one edit from too many unrelated words), one for the others, two
- * for the long ones.
+ * three-letter names (`key`, `exp`, `sig` are one edit from too many unrelated words), two for the longest
+ * (`disposition`, `trafficLimit`), one for the others (two would take `session_id` for `versionId`).
  */
 function typoBudget(known: string): number {
   if (known.length < 5) return 0;
-  return known.length < 9 ? 1 : 2;
+  return known.length < 11 ? 1 : 2;
 }
 
 /** Edit distance with adjacent transpositions (optimal string alignment); stops early once past `limit`. */

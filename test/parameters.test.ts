@@ -48,6 +48,8 @@ describe("query parameter names", () => {
     "from",
     "spm",
     "isappinstalled",
+    "session_id",
+    "version",
     // One edit from a three-letter name is too close to unrelated words to call a typo.
     "keys",
     "ke",
