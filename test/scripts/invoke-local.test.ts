@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../dev/local-stack";
 import { run } from "../../scripts/invoke-local";
 import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "../function/support";
@@ -95,6 +96,39 @@ describe("npm run invoke with no settings: the local STS and COS", () => {
     const env = stacks[0]?.env ?? {};
     for (const secret of [env.STS_SECRET_ID, env.STS_SECRET_KEY]) expect(stderr).not.toContain(secret);
     expect(stacks[0]?.sts.calls).toHaveLength(0);
+  });
+});
+
+describe("npm run invoke with another serverless.yml (-c) and its .env", () => {
+  const folder = mkdtempSync(join(tmpdir(), "invoke-local-"));
+  // serverless.yml's own syntax for a variable from the environment, written here as the framework reads it.
+  const fromEnv = (name: string) => `$\{env.${name}}`;
+  writeFileSync(
+    join(folder, "serverless.yml"),
+    [
+      "inputs:",
+      "  handler: handler.main_handler",
+      "  environment:",
+      "    variables:",
+      `      AUTH_MODE: ${fromEnv("AUTH_MODE")}`,
+      `      URL_EXPIRES_SECONDS: ${fromEnv("URL_EXPIRES_SECONDS")}`,
+      "",
+    ].join("\n"),
+  );
+  // The handler file beside the yml, as in the deployed zip (a fresh instance each run, like index.js).
+  copyFileSync(resolve(root, "dist/index.js"), join(folder, "handler.js"));
+  writeFileSync(join(folder, ".env"), "URL_EXPIRES_SECONDS=90\nAUTH_MODE=bogus\n");
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("resolves env references from the environment first, then the .env beside the yml, and loads its handler", async () => {
+    const { code, result, stderr } = await invoke(["-c", join(folder, "serverless.yml"), "-d", '{"key":"hello.txt"}'], {
+      AUTH_MODE: "none",
+    });
+    expect(code, stderr).toBe(0);
+    expect(result).toMatchObject({ key: "hello.txt", expiresIn: 90 });
+    const fromDotenv = await invoke(["-c", join(folder, "serverless.yml"), "-d", '{"key":"hello.txt"}']);
+    expect(fromDotenv.code).toBe(1);
+    expect(fromDotenv.stderr).toContain('AUTH_MODE: unknown mode "bogus"');
   });
 });
 
