@@ -1,50 +1,93 @@
 /**
- * `npm run invoke -- -p events/function-url-get.json` does offline what `scf invoke local` does (which
- * logs in to Tencent first and cannot run offline): reads serverless.yml, copies inputs.environment.variables
- * and `-e K=V` into process.env, builds an SCF-shaped context, requires the handler file named by
- * inputs.handler relative to serverless.yml's folder, calls it with the event and prints the result.
+ * `npm run invoke -- -p events/function-url-get.json` does offline what `scf invoke local` does (which logs in to
+ * Tencent first and cannot run offline): reads serverless.yml, applies inputs.environment.variables and `-e K=V`,
+ * builds an SCF-shaped context, requires the handler file named by inputs.handler relative to serverless.yml's
+ * folder (a fresh copy each run: a cold instance), calls it with the event and prints the result.
  *
- * Flags: -p/--path <event.json>, -d/--data '<json>', -e/--env K=V (repeatable), -c/--config <serverless.yml>,
- * --context '<json>'.
+ * With no COS_BUCKET (from the environment, .env or -e) it starts the dev stack of `npm start` (dev/: a local STS
+ * and a strict local COS over examples/bucket/) and points the function at it, so every sample event answers for
+ * real. `--download` then fetches each URL in the answer and prints its status and size: the whole loop in one
+ * command. With COS_BUCKET set it calls real STS and COS, and says so on stderr.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
+import { loadConfig } from "../src/config";
+import { type Env, nonEmpty } from "../src/env";
+import { type CliIo, problemReport, runAsMain } from "./cli";
 import { readDotenv } from "./dotenv";
 
-interface Args {
-  eventPath?: string;
-  data?: string;
-  env: string[];
-  config: string;
-  context?: string;
+const USAGE = `usage: npm run invoke -- (-p <event.json> | -d '<json>') [-e K=V]... [--download] [-c serverless.yml] [--context '<json>']
+  -p, --path <file>     the event, from a file (events/ holds one of each kind)
+  -d, --data <json>     the event, inline
+  -e, --env K=V         a function setting, over serverless.yml's (repeatable)
+  --download            fetch each URL the function answered with and print its status and size
+  -c, --config <file>   the serverless.yml to read (default ./serverless.yml)
+  --context <json>      fields to merge into the SCF context
+Without COS_BUCKET the function runs against the local STS and COS of npm start.
+`;
+
+/** Only inside Tencent Cloud does this host resolve; serverless.yml sets it for the deployed function. */
+const INTERNAL_STS = "sts.internal.tencentcloudapi.com";
+const PUBLIC_STS = "sts.tencentcloudapi.com";
+
+export interface InvokeIo extends CliIo {
+  /** Starts the dev stack when no COS settings are given; the tests pass one that registers its secrets. */
+  readonly startLocalStack?: (options: LocalStackOptions) => Promise<LocalStack>;
 }
 
+interface Args {
+  readonly eventPath?: string;
+  readonly data?: string;
+  readonly env: readonly string[];
+  readonly config: string;
+  readonly context?: string;
+  readonly download: boolean;
+  readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { env: [], config: "serverless.yml" };
+  const args: { -readonly [K in keyof Args]: Args[K] } = {
+    env: [],
+    config: "serverless.yml",
+    download: false,
+    help: false,
+  };
+  const env: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
+    const flag = argv[i] ?? "";
+    if (flag === "-h" || flag === "--help") {
+      args.help = true;
+      continue;
+    }
+    if (flag === "--download") {
+      args.download = true;
+      continue;
+    }
     const value = argv[i + 1];
-    if (value === undefined) throw new Error(`${flag} needs a value`);
+    const known = ["-p", "--path", "-d", "--data", "-e", "--env", "-c", "--config", "--context"];
+    if (!known.includes(flag)) throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
+    if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (flag === "-p" || flag === "--path") args.eventPath = value;
     else if (flag === "-d" || flag === "--data") args.data = value;
-    else if (flag === "-e" || flag === "--env") args.env.push(value);
+    else if (flag === "-e" || flag === "--env") env.push(value);
     else if (flag === "-c" || flag === "--config") args.config = value;
-    else if (flag === "--context") args.context = value;
-    else throw new Error(`unknown flag ${flag}; use -p, -d, -e, -c or --context`);
+    else args.context = value;
     i++;
   }
+  if (args.eventPath !== undefined && args.data !== undefined) throw new UsageError("give -p or -d, not both");
+  args.env = env;
   return args;
 }
 
 /** `${env.NAME}` as the framework resolves it: from the environment, then from a .env file beside the yml. */
-function resolveEnvReferences(value: string, dotenv: Record<string, string>): string {
-  return value.replace(
-    /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g,
-    (_, name: string) => process.env[name] ?? dotenv[name] ?? "",
-  );
+function resolveEnvReferences(value: string, env: Env, dotenv: Record<string, string>): string {
+  return value.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? dotenv[name] ?? "");
 }
 
 interface Inputs {
@@ -56,51 +99,14 @@ interface Inputs {
   environment?: { variables?: Record<string, unknown> };
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const configPath = resolve(args.config);
-  const folder = dirname(configPath);
-  const dotenv = readDotenv(folder);
-  const document = parseYaml(readFileSync(configPath, "utf8")) as { inputs?: Inputs; name?: string };
-  const inputs = document.inputs ?? {};
-
+function parseDashE(pairs: readonly string[]): Record<string, string> {
   const variables: Record<string, string> = {};
-  for (const [name, value] of Object.entries(inputs.environment?.variables ?? {})) {
-    const resolved = resolveEnvReferences(String(value ?? ""), dotenv);
-    // An unset ${env.X} stays unset, so the function reports it by name instead of seeing "".
-    if (resolved !== "") variables[name] = resolved;
-  }
-  for (const pair of args.env) {
+  for (const pair of pairs) {
     const at = pair.indexOf("=");
-    if (at < 1) throw new Error(`-e takes K=V, got "${pair}"`);
+    if (at < 1) throw new UsageError(`-e takes K=V, got ${JSON.stringify(pair)}`);
     variables[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  Object.assign(process.env, variables);
-
-  const raw = args.data ?? (args.eventPath === undefined ? "{}" : readFileSync(resolve(args.eventPath), "utf8"));
-  const event: unknown = JSON.parse(raw);
-  const [file, exported] = splitHandler(inputs.handler ?? "index.main_handler");
-  const region = resolveEnvReferences(String(inputs.region ?? ""), dotenv) || "ap-guangzhou";
-  const context = {
-    request_id: randomUUID(),
-    function_name: resolveEnvReferences(String(inputs.name ?? document.name ?? "cos-presign"), dotenv),
-    function_version: "$LATEST",
-    namespace: "default",
-    memory_limit_in_mb: inputs.memorySize ?? 128,
-    time_limit_in_ms: (inputs.timeout ?? 3) * 1000,
-    tencentcloud_region: region,
-    tencentcloud_appid: "",
-    tencentcloud_uin: "",
-    environment: JSON.stringify(variables),
-    ...(args.context === undefined ? {} : (JSON.parse(args.context) as object)),
-  };
-
-  const load = createRequire(resolve(folder, "package.json"));
-  const module = load(resolve(folder, file)) as Record<string, unknown>;
-  const handler = module[exported];
-  if (typeof handler !== "function") throw new Error(`${file} does not export ${exported}`);
-  const result: unknown = await handler(event, context);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return variables;
 }
 
 function splitHandler(handler: string): [string, string] {
@@ -109,7 +115,181 @@ function splitHandler(handler: string): [string, string] {
   return [handler.slice(0, dot), handler.slice(dot + 1)];
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`invoke: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+/** The handler as a fresh instance would load it: the project's own modules are read anew, not from the cache. */
+function loadHandler(folder: string, handlerName: string): (event: unknown, context: unknown) => Promise<unknown> {
+  const [file, exported] = splitHandler(handlerName);
+  const load = createRequire(resolve(folder, "package.json"));
+  // The function is JavaScript (index.js, dist/); this script's own TypeScript stays loaded.
+  const dependencies = `${sep}node_modules${sep}`;
+  for (const cached of Object.keys(load.cache)) {
+    const ours = cached.startsWith(folder + sep) && !cached.includes(dependencies);
+    if (ours && /\.c?js$/.test(cached)) delete load.cache[cached];
+  }
+  const module = load(resolve(folder, file)) as Record<string, unknown>;
+  const handler = module[exported];
+  if (typeof handler !== "function") throw new Error(`${file} does not export ${exported}`);
+  return handler as (event: unknown, context: unknown) => Promise<unknown>;
+}
+
+/** Runs `body` with `variables` in process.env, where the function reads its settings, and puts it back after. */
+async function withProcessEnv<T>(variables: Env, body: () => Promise<T>): Promise<T> {
+  const saved = new Map<string, string | undefined>();
+  for (const [name, value] of Object.entries(variables)) {
+    saved.set(name, process.env[name]);
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  try {
+    return await body();
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+/** Every URL in an answer: a redirect's Location, a JSON body's url, a direct answer's, a batch's results'. */
+function urlsIn(result: unknown): string[] {
+  if (typeof result !== "object" || result === null) return [];
+  const answer = result as {
+    statusCode?: unknown;
+    headers?: { location?: unknown };
+    body?: unknown;
+    url?: unknown;
+    results?: unknown;
+  };
+  if (typeof answer.statusCode === "number") {
+    if (typeof answer.headers?.location === "string") return [answer.headers.location];
+    if (typeof answer.body !== "string") return [];
+    try {
+      return urlsIn(JSON.parse(answer.body));
+    } catch {
+      return [];
+    }
+  }
+  if (typeof answer.url === "string") return [answer.url];
+  if (Array.isArray(answer.results)) return answer.results.flatMap(urlsIn);
+  return [];
+}
+
+/** GETs each URL; true when every one answered 200. Only the key, status and size are printed: never the URL. */
+async function download(urls: readonly string[], io: CliIo): Promise<boolean> {
+  if (urls.length === 0) {
+    io.stderr("invoke: --download: the answer holds no URL to fetch\n");
+    return false;
+  }
+  let allOk = true;
+  for (const url of urls) {
+    const key = decodeURIComponent(new URL(url).pathname.slice(1));
+    const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
+    const body = Buffer.from(await response.arrayBuffer());
+    // COS says why it refused in an XML <Code>; the local COS does the same.
+    const code = response.ok ? "" : ` ${/<Code>([^<]*)<\/Code>/.exec(body.toString("utf8"))?.[1] ?? ""}`.trimEnd();
+    io.stderr(`invoke: GET ${key} → ${response.status}${code}, ${body.length} bytes\n`);
+    if (response.status !== 200) allOk = false;
+  }
+  return allOk;
+}
+
+export async function run(argv: readonly string[], env: Env, io: InvokeIo): Promise<number> {
+  let args: Args;
+  let dashE: Record<string, string>;
+  let event: unknown;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    dashE = parseDashE(args.env);
+    const raw = args.data ?? (args.eventPath === undefined ? undefined : readFileSync(resolve(args.eventPath), "utf8"));
+    if (raw === undefined) throw new UsageError("give the event: -p events/function-url-get.json, or -d '<json>'");
+    try {
+      event = JSON.parse(raw);
+    } catch (error) {
+      throw new UsageError(`the event is not JSON: ${(error as Error).message}`);
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof Error && "code" in error)) throw error;
+    io.stderr(`invoke: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  const configPath = resolve(args.config);
+  const folder = dirname(configPath);
+  const dotenv = readDotenv(folder);
+  const document = parseYaml(readFileSync(configPath, "utf8")) as { inputs?: Inputs; name?: string };
+  const inputs = document.inputs ?? {};
+  const fromYml: Record<string, string> = {};
+  for (const [name, value] of Object.entries(inputs.environment?.variables ?? {})) {
+    const resolved = resolveEnvReferences(String(value ?? ""), env, dotenv);
+    // An unset ${env.X} stays unset, so the function reports it by name instead of seeing "".
+    if (resolved !== "") fromYml[name] = resolved;
+  }
+
+  const real = nonEmpty(dashE.COS_BUCKET ?? fromYml.COS_BUCKET) !== undefined;
+  const stack = real ? undefined : await (io.startLocalStack ?? startLocalStack)({});
+  try {
+    let variables: Record<string, string | undefined>;
+    if (stack !== undefined) {
+      // The stack's addresses and keys replace the yml's (its STS_ENDPOINT is Tencent's internal host); its
+      // AUTH_MODE and ALLOWED_PREFIXES are defaults that the yml's ${env.…} and -e override, as with npm start.
+      const { AUTH_MODE, ALLOWED_PREFIXES, ...connection } = stack.env;
+      variables = { AUTH_MODE, ALLOWED_PREFIXES, ...fromYml, ...connection, ...dashE };
+      io.stderr(
+        `invoke: no COS_BUCKET set: using the local STS (${stack.sts.url}) and local COS (${stack.cos.origin}) ` +
+          "over examples/bucket/, as npm start does\n",
+      );
+    } else {
+      variables = { ...fromYml, ...dashE };
+      if (dashE.STS_ENDPOINT === undefined && fromYml.STS_ENDPOINT === INTERNAL_STS) {
+        // The deployed function reaches STS inside Tencent Cloud; this machine cannot resolve that host.
+        variables.STS_ENDPOINT = nonEmpty(env.STS_ENDPOINT) ?? PUBLIC_STS;
+        io.stderr(
+          `invoke: serverless.yml's STS_ENDPOINT ${INTERNAL_STS} resolves only inside Tencent Cloud; ` +
+            `using ${variables.STS_ENDPOINT} (set STS_ENDPOINT or -e STS_ENDPOINT=… to choose)\n`,
+        );
+      }
+    }
+
+    // The function reads exactly this: the environment, then the yml's variables and -e over it.
+    const functionEnv: Env = { ...env, ...variables };
+    const loaded = loadConfig(functionEnv);
+    if (!("config" in loaded)) {
+      io.stderr(problemReport("invoke", loaded.problems, "not invoking"));
+      return 1;
+    }
+    if (stack === undefined) {
+      const { sts, bucket, region } = loaded.config;
+      io.stderr(
+        `invoke: COS_BUCKET is set: calling real STS at ${sts.protocol}${sts.endpoint} (${sts.mode}) ` +
+          `for bucket ${bucket} in ${region}\n`,
+      );
+    }
+
+    const handler = loadHandler(folder, inputs.handler ?? "index.main_handler");
+    const region = resolveEnvReferences(String(inputs.region ?? ""), env, dotenv) || "ap-guangzhou";
+    const context = {
+      request_id: randomUUID(),
+      function_name: resolveEnvReferences(String(inputs.name ?? document.name ?? "cos-presign"), env, dotenv),
+      function_version: "$LATEST",
+      namespace: "default",
+      memory_limit_in_mb: inputs.memorySize ?? 128,
+      time_limit_in_ms: (inputs.timeout ?? 3) * 1000,
+      tencentcloud_region: region,
+      tencentcloud_appid: "",
+      tencentcloud_uin: "",
+      environment: JSON.stringify(variables),
+      ...(args.context === undefined ? {} : (JSON.parse(args.context) as object)),
+    };
+    const result = await withProcessEnv(functionEnv, () => handler(event, context));
+    io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    if (args.download && !(await download(urlsIn(result), io))) return 1;
+    return 0;
+  } finally {
+    await stack?.close();
+  }
+}
+
+if (require.main === module) runAsMain("invoke", run);

@@ -1,39 +1,42 @@
 /**
- * `npm run sign-link -- <key> --ttl 7d [--filename F] [--disposition inline|attachment] [--version-id V]
- *   [--traffic-limit N] [--expires S] [--base-url https://fn.example]` prints a permalink to the function for
- * <key>: the path and query, or the full URL with --base-url. `--exp <Unix seconds>` instead of --ttl sets the
- * expiry outright. `--expires <seconds>` is the lifetime of the COS URL each click gets (not of the link); it is
- * signed, so the link's holder cannot stretch it. The secret comes from LINK_SECRET in the environment, never
- * from an argument, so it does not land in shell history or `ps`. Only the link goes to stdout, so it can be
- * piped; notes go to stderr.
+ * `npm run -s sign-link -- <key> --ttl 7d` prints a permalink to the function for <key> (see USAGE). The secret
+ * comes from LINK_SECRET in the environment, never from an argument, so it does not land in shell history or `ps`.
+ * Only the link goes to stdout, so it can be captured (`-s` keeps npm's own banner out of it); notes go to stderr.
  */
 import { parseArgs } from "node:util";
 import { EXP_PATTERN, type LinkOptions, linkPath, linkQuery } from "../src/auth/link";
 import { parseAuthSettings } from "../src/auth/settings";
+import type { Env } from "../src/env";
 import { validateKey } from "../src/key";
 import { EXPIRES_CEILING, parseOptions } from "../src/options";
+import { type ClockIo, durationSeconds, Refusal, refused, runAsMain } from "./cli";
 
-const USAGE =
-  "usage: npm run sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [--filename F] " +
-  "[--disposition inline|attachment] [--version-id V] [--traffic-limit N] [--expires <seconds>] [--base-url URL]\n" +
-  "LINK_SECRET must be set in the environment.";
+const SHORT_USAGE =
+  "usage: npm run -s sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [options]; --help for more";
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+const HELP = `usage: npm run -s sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [options]
 
-function fail(message: string): never {
-  process.stderr.write(`sign-link: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
+Prints a signed permalink to the function for <key> (AUTH_MODE=link). Only the link goes to stdout:
+  LINK=$(npm run -s sign-link -- reports/q3.pdf --ttl 7d --base-url https://fn.example)
+
+  --ttl <n>[s|m|h|d|w]      how long the link lives: 3600, 90m, 12h, 7d, 2w
+  --exp <unix-seconds>      or when it expires, outright
+  --allow-expired           mint a link whose --exp is already past (to try the "link expired" answer)
+  --filename <name>         download name
+  --disposition <d>         attachment or inline
+  --version-id <id>         a COS object version
+  --traffic-limit <bit/s>   819200 to 838860800
+  --expires <seconds>       lifetime of the COS URL each use gets (1 to ${EXPIRES_CEILING}), signed into the link
+  --base-url <url>          print a full URL (put a gateway's path prefix here); else the path and query only
+  -h, --help                this text
+
+LINK_SECRET (at least 32 bytes, as the function requires) is read from the environment.
+`;
 
 function ttlSeconds(raw: string): number {
-  const match = /^(\d{1,9})([smhdw]?)$/.exec(raw.trim());
-  const amount = match?.[1];
-  if (match === null || amount === undefined) {
-    fail(`--ttl ${JSON.stringify(raw)} is not a duration such as 3600, 90m, 12h, 7d or 2w`);
-  }
-  const seconds = Number(amount) * (UNIT_SECONDS[match[2] || "s"] ?? 1);
-  if (seconds <= 0) {
-    fail("--ttl must be more than zero");
+  const seconds = durationSeconds(raw);
+  if (seconds === undefined) {
+    throw new Refusal(`--ttl ${JSON.stringify(raw)} is not a duration such as 3600, 90m, 12h, 7d or 2w`);
   }
   return seconds;
 }
@@ -44,45 +47,85 @@ function ttlSeconds(raw: string): number {
  */
 function expiresSeconds(raw: string): string {
   if (!/^[1-9]\d{0,11}$/.test(raw) || Number(raw) > EXPIRES_CEILING) {
-    fail(`--expires must be a whole number of seconds from 1 to ${EXPIRES_CEILING} (the COS URL's lifetime)`);
+    throw new Refusal(
+      `--expires ${JSON.stringify(raw)} must be a whole number of seconds from 1 to ${EXPIRES_CEILING} (the COS URL's lifetime)`,
+    );
   }
   return raw;
 }
 
-function main(): void {
-  let parsed: ReturnType<typeof parse>;
+function parse(argv: readonly string[]) {
   try {
-    parsed = parse();
+    return parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        ttl: { type: "string" },
+        exp: { type: "string" },
+        "allow-expired": { type: "boolean" },
+        filename: { type: "string" },
+        disposition: { type: "string" },
+        "version-id": { type: "string" },
+        "traffic-limit": { type: "string" },
+        expires: { type: "string" },
+        "base-url": { type: "string" },
+      },
+    });
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    // node:util's own words ("Unknown option '--bogus'", "Option '--ttl <value>' argument missing") are precise.
+    throw new Refusal((error as Error).message.split("\n")[0] ?? String(error));
   }
-  const { values, positionals } = parsed;
-  const [key, ...extra] = positionals;
-  if (key === undefined || key === "" || extra.length > 0) {
-    fail("give exactly one object key");
-  }
+}
 
+type Values = ReturnType<typeof parse>["values"];
+
+/** The link's expiry in Unix seconds; an already-expired link only with --allow-expired. */
+function expiry(values: Values, nowMs: number): number {
+  const nowSeconds = Math.floor(nowMs / 1000);
+  if (values.exp !== undefined && values.ttl !== undefined) throw new Refusal("give --ttl or --exp, not both");
+  if (values.ttl !== undefined) {
+    const exp = nowSeconds + ttlSeconds(values.ttl);
+    // A link's exp has at most 12 digits (EXP_PATTERN), the year 33658: far beyond any real need.
+    if (!EXP_PATTERN.test(String(exp))) throw new Refusal(`--ttl ${values.ttl} is longer than a link can carry`);
+    return exp;
+  }
+  if (values.exp === undefined) throw new Refusal("say how long the link lives: --ttl 7d, or --exp <unix-seconds>");
+  if (!EXP_PATTERN.test(values.exp)) {
+    throw new Refusal(`--exp ${JSON.stringify(values.exp)} is not Unix seconds (digits, no leading zero)`);
+  }
+  const exp = Number(values.exp);
+  if (exp <= nowSeconds && values["allow-expired"] !== true) {
+    throw new Refusal(
+      `--exp ${exp} (${new Date(exp * 1000).toISOString()}) is already past: the link would be dead on arrival; ` +
+        "use --ttl, or add --allow-expired to mint it anyway",
+    );
+  }
+  return exp;
+}
+
+function linkSecret(env: Env): string {
   // The same rules the function applies to its own LINK_SECRET, so a link this prints is one it accepts.
-  const { settings, problems } = parseAuthSettings({ AUTH_MODE: "link", LINK_SECRET: process.env.LINK_SECRET });
+  const { settings, problems } = parseAuthSettings({ AUTH_MODE: "link", LINK_SECRET: env.LINK_SECRET });
   const secret = settings?.link?.secrets[0];
-  if (secret === undefined) {
-    fail(process.env.LINK_SECRET ? problems.join("; ") : "LINK_SECRET is not set in the environment");
+  if (secret !== undefined) return secret;
+  if (env.LINK_SECRET === undefined || env.LINK_SECRET.trim() === "") {
+    throw new Refusal("LINK_SECRET is not set in the environment (the function's own secret, 32 bytes or more)", false);
   }
+  throw new Refusal(problems.join("; "), false);
+}
 
-  let exp: number;
-  if (values.exp !== undefined) {
-    if (values.ttl !== undefined) {
-      fail("give --ttl or --exp, not both");
-    }
-    if (!EXP_PATTERN.test(values.exp)) {
-      fail("--exp must be Unix seconds");
-    }
-    exp = Number(values.exp);
-  } else if (values.ttl !== undefined) {
-    exp = Math.floor(Date.now() / 1000) + ttlSeconds(values.ttl);
-  } else {
-    fail("say how long the link lives: --ttl 7d, or --exp <unix-seconds>");
+function signLinkFor(argv: readonly string[], env: Env, io: ClockIo): number {
+  const { values, positionals } = parse(argv);
+  if (values.help === true) {
+    io.stdout(HELP);
+    return 0;
   }
+  const [key, ...extra] = positionals;
+  if (key === undefined || key === "") throw new Refusal("give the object key, e.g. reports/q3.pdf");
+  if (extra.length > 0) throw new Refusal(`give exactly one object key (also got ${JSON.stringify(extra[0])})`);
+  const exp = expiry(values, (io.now ?? Date.now)());
 
   const options: LinkOptions = {};
   if (values.filename !== undefined) options.filename = values.filename;
@@ -90,6 +133,7 @@ function main(): void {
   if (values["version-id"] !== undefined) options.versionId = values["version-id"];
   if (values["traffic-limit"] !== undefined) options.trafficLimit = values["traffic-limit"];
   if (values.expires !== undefined) options.expires = expiresSeconds(values.expires);
+  const secret = linkSecret(env);
   // The function's own key and option rules, then signLink's own checks: a link it would refuse is not printed.
   let pathAndQuery: string;
   try {
@@ -97,33 +141,26 @@ function main(): void {
     parseOptions(options);
     pathAndQuery = `${linkPath(key)}?${linkQuery(secret, key, exp, options)}`;
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    throw new Refusal(error instanceof Error ? error.message : String(error));
   }
   const base = values["base-url"]?.replace(/\/+$/, "");
-  process.stdout.write(`${base === undefined ? "" : base}${pathAndQuery}\n`);
-  process.stderr.write(`sign-link: valid until ${new Date(exp * 1000).toISOString()} (exp=${exp})\n`);
+  io.stdout(`${base === undefined ? "" : base}${pathAndQuery}\n`);
+  io.stderr(`sign-link: valid until ${new Date(exp * 1000).toISOString()} (exp=${exp})\n`);
   if (options.expires !== undefined) {
-    process.stderr.write(
+    io.stderr(
       `sign-link: each use gets a COS URL valid for ${options.expires} s, or less if URL_MAX_EXPIRES_SECONDS is lower\n`,
     );
   }
+  return 0;
 }
 
-function parse() {
-  return parseArgs({
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ttl: { type: "string" },
-      exp: { type: "string" },
-      filename: { type: "string" },
-      disposition: { type: "string" },
-      "version-id": { type: "string" },
-      "traffic-limit": { type: "string" },
-      expires: { type: "string" },
-      "base-url": { type: "string" },
-    },
-  });
+/** 0 with the link on stdout, or 2 with the problem (and, for a usage mistake, the usage line) on stderr. */
+export function run(argv: readonly string[], env: Env, io: ClockIo): number {
+  try {
+    return signLinkFor(argv, env, io);
+  } catch (error) {
+    return refused("sign-link", SHORT_USAGE, error, io);
+  }
 }
 
-main();
+if (require.main === module) runAsMain("sign-link", run);

@@ -2,6 +2,7 @@ import type { ContextProvider } from "./context";
 import { asPresignError, type ErrorBody, errorBody, invalidParameter, PresignError } from "./errors";
 import { type Invoke, requestIdFrom, type ScfContext } from "./invocation";
 import { parseOptions, type RawOptions } from "./options";
+import { refuseUnknownFields } from "./parameters";
 import { type PresignOutcome, type PresignResult, presign } from "./presign";
 
 /**
@@ -13,7 +14,6 @@ const MAX_BATCH_KEYS = 100;
 const BATCH_CONCURRENCY = 8;
 /** Async invocation events are limited to 128 KB; a larger string event is a mistake. */
 const MAX_EVENT_CHARS = 128 * 1024;
-const SINGLE_FIELDS = new Set(["key", "filename", "disposition", "versionId", "expires", "trafficLimit"]);
 
 type ItemAnswer = PresignResult | { readonly key?: string; readonly error: ErrorBody["error"] };
 type DirectAnswer = PresignResult | ErrorBody | { readonly results: readonly ItemAnswer[]; readonly requestId: string };
@@ -53,9 +53,7 @@ export function isDirectEvent(event: unknown): boolean {
 
 /** One key with its options; unknown fields are refused so a typo ("fileName") is not silently ignored. */
 function singleRequest(item: Record<string, unknown>) {
-  for (const field of Object.keys(item)) {
-    if (!SINGLE_FIELDS.has(field)) throw invalidParameter(`unknown field "${field.slice(0, 64)}"`);
-  }
+  refuseUnknownFields(Object.keys(item));
   if (typeof item.key !== "string") throw new PresignError("InvalidKey", "key must be a string");
   return { key: item.key, ...parseOptions(item as RawOptions) };
 }

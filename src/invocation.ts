@@ -9,6 +9,8 @@ import type { PresignOutcome } from "./presign";
 export interface InvocationOutcome {
   readonly trigger: Trigger;
   readonly method?: string;
+  /** HTTP triggers: the request path, logged when no key could be read from it. */
+  readonly path?: string;
   readonly status: number;
   readonly key?: string;
   /** Batch invocations: how many keys, and how many got a URL. */
@@ -91,6 +93,7 @@ export function createInvoker(options: InvocationOptions = {}): Invoke {
       trigger: outcome.trigger,
       ...(outcome.method === undefined ? {} : { method: outcome.method }),
       ...(outcome.key === undefined ? {} : { key: clipKey(outcome.key) }),
+      ...(outcome.key !== undefined || outcome.path === undefined ? {} : { path: clipKey(outcome.path) }),
       ...(outcome.keys === undefined ? {} : { keys: outcome.keys, succeeded: outcome.succeeded ?? 0 }),
       code: error?.code ?? "OK",
       status: outcome.status,

@@ -10,6 +10,8 @@ export interface LogRecord {
   readonly trigger: Trigger;
   /** HTTP triggers: the request's method. */
   readonly method?: string;
+  /** HTTP triggers, when no key could be read: the request path (still percent-encoded, without the query). */
+  readonly path?: string;
   readonly key?: string;
   /** Batch invocations: how many keys, and how many got a URL. */
   readonly keys?: number;

@@ -3,6 +3,7 @@ import type { Config } from "../config";
 import type { ContextProvider, PresignContext } from "../context";
 import { asPresignError, invalidParameter, PresignError } from "../errors";
 import { definedOnly, parseOptions } from "../options";
+import { refuseNearMisses } from "../parameters";
 import { type PresignOutcome, presign } from "../presign";
 import { ALLOWED_METHODS, errorResponse, json, redirect } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
@@ -97,6 +98,7 @@ function preflight(request: HttpRequest, config: Config): HttpResponse {
 /** Fills `trace.key` as soon as the key is known, so a later failure is still logged with it. */
 async function answer(request: HttpRequest, context: PresignContext, trace: { key?: string }): Promise<HttpOutcome> {
   const { config } = context;
+  refuseNearMisses(Object.keys(request.query));
   const key = requestedKey(request, config.pathPrefix);
   trace.key = key;
   const asJson = wantsJson(request);

@@ -51,7 +51,13 @@ async function serve(
       const outcome = await handleHttp(request, getContext, requestId);
       return {
         answer: outcome.response,
-        outcome: { ...outcome, trigger: "web", method: request.method, status: outcome.response.status },
+        outcome: {
+          ...outcome,
+          trigger: "web",
+          method: request.method,
+          path: request.path,
+          status: outcome.response.status,
+        },
       };
     },
     (error) => errorResponse(error, requestId),

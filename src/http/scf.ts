@@ -86,7 +86,7 @@ export function handleScfHttpEvent(
       const outcome = await handleHttp(request, getContext, requestId);
       return {
         answer: toScfResponse(outcome.response),
-        outcome: { ...outcome, trigger, method: request.method, status: outcome.response.status },
+        outcome: { ...outcome, trigger, method: request.method, path: request.path, status: outcome.response.status },
       };
     },
     (error) => toScfResponse(errorResponse(error, requestId)),

@@ -120,6 +120,26 @@ describe("GET through a Function URL event", () => {
     expect(JSON.parse(answer.body).key).toBe("shared/x y.txt");
   });
 
+  it("ignores tracking and other unknown parameters, and refuses a near-miss of a known one before STS", async () => {
+    const shared = await get("/public/a.txt", { utm_source: "wechat", fbclid: "x", from: "singlemessage" });
+    expect(shared.answer.statusCode).toBe(302);
+    const callsBefore = sts.calls.length;
+    for (const [name, known] of [
+      ["fileName", "filename"],
+      ["Expires", "expires"],
+      ["versionid", "versionId"],
+    ] as const) {
+      const { answer, logs } = await get("/public/a.txt", { [name]: "1" });
+      expect(answer.statusCode).toBe(400);
+      expect(JSON.parse(answer.body).error).toEqual({
+        code: "InvalidParameter",
+        message: `unknown parameter "${name}": did you mean "${known}"?`,
+      });
+      expect(logs[0]).toMatchObject({ code: "InvalidParameter", status: 400 });
+    }
+    expect(sts.calls).toHaveLength(callsBefore);
+  });
+
   it("clamps expires to URL_MAX_EXPIRES_SECONDS", async () => {
     const { handler } = functionHandler({ ...baseEnv(sts), URL_MAX_EXPIRES_SECONDS: "600" });
     const answer = (await handler(functionUrlEvent("/public/a.txt", { expires: "3000", format: "json" }))) as ScfAnswer;
