@@ -17,10 +17,13 @@ import { readDotenv } from "./dotenv";
 
 const root = resolve(__dirname, "..");
 
-/** A .env file fills in what the environment does not set; it never overrides. */
+/**
+ * A .env file fills in what the environment does not set; it never overrides. Its blank lines (.env.example keeps
+ * every setting, blank meaning unset) are skipped, so they cannot hide the local stack's settings.
+ */
 function loadDotenv(): void {
   for (const [name, value] of Object.entries(readDotenv(root))) {
-    if (process.env[name] === undefined) process.env[name] = value;
+    if (process.env[name] === undefined && value !== "") process.env[name] = value;
   }
 }
 

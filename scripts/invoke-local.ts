@@ -39,10 +39,13 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** `${env.NAME}` as the framework resolves it: from the environment, then from a .env file beside the yml. */
+/**
+ * `${env:NAME}` from the environment, then from a .env file beside the yml. serverless.yml uses it only as a whole
+ * value, where this agrees with the framework (which replaces a value containing a reference with NAME's value).
+ */
 function resolveEnvReferences(value: string, dotenv: Record<string, string>): string {
   return value.replace(
-    /\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g,
+    /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g,
     (_, name: string) => process.env[name] ?? dotenv[name] ?? "",
   );
 }
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
   const variables: Record<string, string> = {};
   for (const [name, value] of Object.entries(inputs.environment?.variables ?? {})) {
     const resolved = resolveEnvReferences(String(value ?? ""), dotenv);
-    // An unset ${env.X} stays unset, so the function reports it by name instead of seeing "".
+    // An unset or blank ${env:X} stays unset, so the function reports it by name instead of seeing "".
     if (resolved !== "") variables[name] = resolved;
   }
   for (const pair of args.env) {
