@@ -14,7 +14,11 @@ const SCF_WEB_PORT = 9000;
 /** As long as STS_DEADLINE_MS's default, so a request waiting on STS can still be answered before the exit. */
 const SHUTDOWN_GRACE_MS = 5000;
 
-const port = Number(process.env.PORT ?? SCF_WEB_PORT);
+const port = Number(process.env.PORT || SCF_WEB_PORT);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error("cos-presign web function: PORT must be a port number; unset, it is 9000");
+  process.exit(1);
+}
 const server = createFunctionServer(createHandler());
 
 server.once("error", (error: NodeJS.ErrnoException) => {
