@@ -13,9 +13,11 @@
  * - the deployment engine, on Tencent's side, replaces `${name}`, `${stage}`, `${app}` (docs/guides/variables.md);
  * - the scf component, also on Tencent's side, uploads the code and passes the inputs on with `code` set.
  */
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { missingSettings } from "../../scripts/check-deploy-env.mjs";
 import { loadConfig } from "../../src/config";
 import {
   type CreateFunctionRequest,
@@ -341,7 +343,8 @@ if (problem !== undefined) {
     it(`uploads ${deployable.uploads.join(" and ")} from ${deployable.dist}/ after the build`, async () => {
       const { inputs } = deploy(toolchain, deployable.yml, dotenvFor(REQUIRED));
       const src = inputs.src as { src: string; dist: string; hook: string; exclude?: string[] };
-      expect(src.hook).toBe("npm run build");
+      // The check first: it stops the deploy, before the upload, when a setting is set nowhere.
+      expect(src.hook).toBe(`node scripts/check-deploy-env.mjs ${deployable.yml} && npm run build`);
       // The CLI resolves src and dist against the yml's folder.
       const folder = resolve(ROOT, deployable.yml, "..", src.dist);
       expect(folder).toBe(resolve(ROOT, deployable.dist));
@@ -356,13 +359,29 @@ if (problem !== undefined) {
     expect(read("docs/deploy.md")).toContain("`maxConcurrency: 20`");
   });
 
-  it("a setting missing from .env (not blank) would reach the function as the text undefined", () => {
-    const withoutJwks = dotenvFor({ ...REQUIRED, AUTH_MODE: "jwt", JWT_SECRET: SECRET })
+  const withoutJwks = () =>
+    dotenvFor({ ...REQUIRED, AUTH_MODE: "jwt", JWT_SECRET: SECRET })
       .split("\n")
       .filter((line) => !line.startsWith("JWT_JWKS_URL="))
       .join("\n");
-    const { createFunction } = deploy(toolchain, "serverless.yml", withoutJwks);
-    expect(variables(createFunction).JWT_JWKS_URL).toBe("undefined");
-    expect(read(".env.example")).toContain("Keep every line");
+
+  it("the build hook's check stops `scf deploy` before the upload when a setting is set nowhere", () => {
+    // Run as the hook runs, .env loaded into its environment (one spawn).
+    const env = { PATH: process.env.PATH ?? "", ...toolchain.parseDotenv(withoutJwks()) };
+    const hook = spawnSync(process.execPath, ["scripts/check-deploy-env.mjs", "serverless.yml"], { cwd: ROOT, env });
+    expect(hook.status).toBe(1);
+    expect(hook.stderr.toString()).toContain('as the text "undefined": JWT_JWKS_URL. Add each to .env');
+  });
+
+  describe.each(DEPLOYABLES)("a setting missing from .env (not blank), with $yml", ({ yml }) => {
+    it("would reach the function as the text undefined", () => {
+      const { createFunction } = deploy(toolchain, yml, withoutJwks());
+      expect(variables(createFunction).JWT_JWKS_URL).toBe("undefined");
+    });
+
+    it("is what the build hook's check refuses, and only that", () => {
+      expect(missingSettings(read(yml), toolchain.parseDotenv(withoutJwks()))).toEqual(["JWT_JWKS_URL"]);
+      expect(missingSettings(read(yml), toolchain.parseDotenv(dotenvFor(REQUIRED)))).toEqual([]);
+    });
   });
 }
