@@ -34,7 +34,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const secretKey = randomBytes(24).toString("base64url");
   const sts = await startFakeSts({
     keys: [{ secretId, secretKey }],
-    lifetimeSeconds: 1800,
+    // What real STS gives for the function's default STS_DURATION_SECONDS, so the cache behaves locally as deployed.
+    lifetimeSeconds: 7200,
     ...(options.onSecret === undefined ? {} : { onSecret: options.onSecret }),
   });
   const cos = await startLocalCos({

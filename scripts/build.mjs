@@ -1,5 +1,6 @@
-// Bundles src/index.ts into dist/index.js: the whole deployable. CommonJS for SCF's require(),
-// target node18 for the Nodejs18.15 runtime, minified, with a metafile for size analysis (build/meta.json).
+// Bundles src/index.ts into dist/index.js (the event function) and src/web.ts into dist/web/ (the web function).
+// Each is a whole deployable: CommonJS for SCF's require(), target node18 for the Nodejs18.15 runtime, minified,
+// with a metafile for size analysis (build/meta.json).
 //
 // The official STS client (tencentcloud-sdk-nodejs-sts on tencentcloud-sdk-nodejs-common) is bundled and used as
 // is, but what it drags along is trimmed, because on SCF a cold start is mostly loading code (issue #7):
@@ -20,6 +21,7 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "./bundle-options.mjs";
+import { WEB_BUNDLE, writeWebFolder } from "./web-folder.mjs";
 
 const COMMON = "tencentcloud-sdk-nodejs-common/tencentcloud/common";
 
@@ -296,9 +298,12 @@ function checkTslibHelpers(seenImports) {
 }
 
 const seenImports = [];
+// Two deployables from one build: the event function (dist/index.js) and the web function's server, which
+// scripts/web-folder.mjs completes into dist/web/. Both get the same trimmed SDK.
+const OUTPUTS = ["dist/index.js", `dist/${WEB_BUNDLE}`];
 const result = await build({
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/index.js",
+  entryPoints: { index: "src/index.ts", [WEB_BUNDLE.replace(/\.js$/, "")]: "src/web.ts" },
+  outdir: "dist",
   ...BUNDLE_OPTIONS,
   metafile: true,
   logLevel: "warning",
@@ -306,9 +311,11 @@ const result = await build({
   write: false, // written below, only once the checks pass
 });
 // A dynamic import() left in CommonJS output starts Node's ESM loader on first use (see BUILTIN_NAMESPACE).
-const dynamicImports = (result.metafile.outputs["dist/index.js"]?.imports ?? [])
-  .filter((entry) => entry.kind === "dynamic-import")
-  .map((entry) => `dist/index.js keeps a dynamic import("${entry.path}"): bundle it or make it a require()`);
+const dynamicImports = OUTPUTS.flatMap((output) =>
+  (result.metafile.outputs[output]?.imports ?? [])
+    .filter((entry) => entry.kind === "dynamic-import")
+    .map((entry) => `${output} keeps a dynamic import("${entry.path}"): bundle it or make it a require()`),
+);
 const problems = [
   ...checkImporters(seenImports),
   ...checkUses(seenImports),
@@ -325,5 +332,8 @@ for (const file of result.outputFiles) {
 }
 mkdirSync("build", { recursive: true });
 writeFileSync("build/meta.json", JSON.stringify(result.metafile));
-const bytes = result.metafile.outputs["dist/index.js"]?.bytes ?? 0;
-console.log(`dist/index.js ${(bytes / 1024).toFixed(1)} KiB`);
+writeWebFolder();
+for (const output of OUTPUTS) {
+  const bytes = result.metafile.outputs[output]?.bytes ?? 0;
+  console.log(`${output} ${(bytes / 1024).toFixed(1)} KiB`);
+}

@@ -44,7 +44,10 @@ function consoleLine(record: LogRecord): string {
 /** Serves until `io.signal` aborts; 0 then, 1 when the configuration is bad or the port cannot be had. */
 export async function run(_argv: readonly string[], processEnv: Env, io: DevServerIo): Promise<number> {
   // A .env file fills in what the environment does not set; it never overrides.
-  const env: Env = { ...readDotenv(io.dotenvFolder ?? root), ...processEnv };
+  // Its blank lines (.env.example keeps every setting, blank meaning unset) are skipped, so they cannot hide the
+  // local stack's settings.
+  const dotenv = Object.entries(readDotenv(io.dotenvFolder ?? root)).filter(([, value]) => value !== "");
+  const env: Env = { ...Object.fromEntries(dotenv), ...processEnv };
   const print = (line: string) => io.stdout(`${line}\n`);
   // Blank counts as unset, as in the function's own configuration.
   const real = nonEmpty(env.COS_BUCKET) !== undefined;

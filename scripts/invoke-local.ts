@@ -31,8 +31,6 @@ Without COS_BUCKET the function runs against the local STS and COS of npm start.
 `;
 
 /** Only inside Tencent Cloud does this host resolve; serverless.yml sets it for the deployed function. */
-const INTERNAL_STS = "sts.internal.tencentcloudapi.com";
-const PUBLIC_STS = "sts.tencentcloudapi.com";
 
 export interface InvokeIo extends CliIo {
   /** Starts the dev stack when no COS settings are given; the tests pass one that registers its secrets. */
@@ -85,9 +83,16 @@ function parseArgs(argv: readonly string[]): Args {
   return args;
 }
 
-/** `${env.NAME}` as the framework resolves it: from the environment, then from a .env file beside the yml. */
+/**
+ * `${env:NAME}` from the environment, then from a .env file beside the yml (a blank value counts as unset).
+ * serverless.yml uses it only as a whole value, where this agrees with the framework (which replaces a value
+ * containing a reference with NAME's value).
+ */
 function resolveEnvReferences(value: string, env: Env, dotenv: Record<string, string>): string {
-  return value.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => env[name] ?? dotenv[name] ?? "");
+  return value.replace(
+    /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g,
+    (_, name: string) => nonEmpty(env[name]) ?? nonEmpty(dotenv[name]) ?? "",
+  );
 }
 
 interface Inputs {
@@ -224,7 +229,7 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
   const fromYml: Record<string, string> = {};
   for (const [name, value] of Object.entries(inputs.environment?.variables ?? {})) {
     const resolved = resolveEnvReferences(String(value ?? ""), env, dotenv);
-    // An unset ${env.X} stays unset, so the function reports it by name instead of seeing "".
+    // An unset ${env:X} stays unset, so the function reports it by name instead of seeing "".
     if (resolved !== "") fromYml[name] = resolved;
   }
 
@@ -234,7 +239,7 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
     let variables: Record<string, string | undefined>;
     if (stack !== undefined) {
       // The stack's addresses and keys replace the yml's (its STS_ENDPOINT is Tencent's internal host); its
-      // AUTH_MODE and ALLOWED_PREFIXES are defaults that the yml's ${env.…} and -e override, as with npm start.
+      // AUTH_MODE and ALLOWED_PREFIXES are defaults that the yml's ${env:…} and -e override, as with npm start.
       const { AUTH_MODE, ALLOWED_PREFIXES, ...connection } = stack.env;
       variables = { AUTH_MODE, ALLOWED_PREFIXES, ...fromYml, ...connection, ...dashE };
       io.stderr(
@@ -243,29 +248,19 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
       );
     } else {
       variables = { ...fromYml, ...dashE };
-      if (dashE.STS_ENDPOINT === undefined && fromYml.STS_ENDPOINT === INTERNAL_STS) {
-        // The deployed function reaches STS inside Tencent Cloud; this machine cannot resolve that host.
-        variables.STS_ENDPOINT = nonEmpty(env.STS_ENDPOINT) ?? PUBLIC_STS;
-        io.stderr(
-          `invoke: serverless.yml's STS_ENDPOINT ${INTERNAL_STS} resolves only inside Tencent Cloud; ` +
-            `using ${variables.STS_ENDPOINT} (set STS_ENDPOINT or -e STS_ENDPOINT=… to choose)\n`,
-        );
-      }
     }
 
     // The function reads exactly this: the environment, then the yml's variables and -e over it.
     const functionEnv: Env = { ...env, ...variables };
+    if (stack === undefined) {
+      // Said before the configuration is checked, so a user sees which STS a fixed configuration would call.
+      const endpoint = nonEmpty(functionEnv.STS_ENDPOINT) ?? "sts.tencentcloudapi.com (the default)";
+      io.stderr(`invoke: COS_BUCKET is set: the function calls real STS at ${endpoint}\n`);
+    }
     const loaded = loadConfig(functionEnv);
     if (!("config" in loaded)) {
       io.stderr(problemReport("invoke", loaded.problems, "not invoking"));
       return 1;
-    }
-    if (stack === undefined) {
-      const { sts, bucket, region } = loaded.config;
-      io.stderr(
-        `invoke: COS_BUCKET is set: calling real STS at ${sts.protocol}${sts.endpoint} (${sts.mode}) ` +
-          `for bucket ${bucket} in ${region}\n`,
-      );
     }
 
     const handler = loadHandler(folder, inputs.handler ?? "index.main_handler");

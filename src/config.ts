@@ -2,7 +2,7 @@ import { type AuthSettings, parseAuthSettings } from "./auth";
 import { appIdFromBucket } from "./cos/policy";
 import type { CosEndpoint } from "./cos/url";
 import { type Env, flag, list, nonEmpty, parseHostUrl, REGION, wholeNumber } from "./env";
-import { EXPIRES_CEILING } from "./options";
+import { CREDENTIAL_MARGIN_SECONDS } from "./sts";
 import { parseStsSettings, type StsSettings } from "./sts/settings";
 
 /** Everything the function needs, read from the environment once and frozen. */
@@ -25,8 +25,12 @@ export type ConfigResult =
   | { readonly config: Config; readonly problems: readonly [] }
   | { readonly problems: readonly string[] };
 
-/** A COS URL lives at most 7 days (COS's limit, and the largest `expires` a request may ask for). */
-const URL_SECONDS = { min: 1, max: EXPIRES_CEILING, unit: "seconds" } as const;
+/**
+ * A URL signed with a temporary key stops working when the key expires, so no URL outlives the longest key STS
+ * issues: AssumeRole's 43200 s (STS doc 598/33164). URL_MAX_EXPIRES_SECONDS is further held to the configured
+ * key lifetime, below.
+ */
+const URL_SECONDS = { min: 1, max: 43_200, unit: "seconds" } as const;
 
 /** COS_DOMAIN is a custom origin host; `http://` is allowed for a loopback emulator only. */
 function parseEndpoint(env: Env, problems: string[]): CosEndpoint {
@@ -115,6 +119,14 @@ export function loadConfig(env: Env): ConfigResult {
 
   const sts = parseStsSettings(env);
   problems.push(...sts.problems);
+  // A request for the maximum must get it: a fresh key covers a URL only up to its lifetime less the margin the
+  // credential cache keeps (src/sts/index.ts), so a larger maximum would be silently cut short.
+  if (sts.settings !== undefined && urlMaxExpiresSeconds > sts.settings.durationSeconds - CREDENTIAL_MARGIN_SECONDS) {
+    problems.push(
+      `URL_MAX_EXPIRES_SECONDS must be at most STS_DURATION_SECONDS - ${CREDENTIAL_MARGIN_SECONDS}: a URL dies ` +
+        "with the temporary key it is signed with; raise STS_DURATION_SECONDS or lower URL_MAX_EXPIRES_SECONDS",
+    );
+  }
   const auth = parseAuthSettings(env);
   problems.push(...auth.problems);
 

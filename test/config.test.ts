@@ -90,7 +90,7 @@ describe("loadConfig", () => {
       expect(text).toContain(name);
     }
     // Each name above could also appear in another variable's problem; these two are this input's own.
-    expect(result.problems).toContain("URL_MAX_EXPIRES_SECONDS must be a whole number of seconds from 1 to 604800");
+    expect(result.problems).toContain("URL_MAX_EXPIRES_SECONDS must be a whole number of seconds from 1 to 43200");
     expect(result.problems).toContain("URL_EXPIRES_SECONDS must not exceed URL_MAX_EXPIRES_SECONDS");
     expect(text).not.toContain("config-test-secret-key-value");
   });
@@ -110,9 +110,22 @@ describe("loadConfig", () => {
     expect("config" in trimmed && [trimmed.config.urlExpiresSeconds, trimmed.config.sts.requestTimeoutMs]).toEqual([
       300, 300,
     ]);
-    // No COS URL may outlive 7 days, so neither setting may ask for more.
-    const tooLong = loadConfig({ ...GOOD, URL_EXPIRES_SECONDS: "604801", URL_MAX_EXPIRES_SECONDS: "604801" });
-    expect(tooLong.problems.filter((problem) => problem.includes("from 1 to 604800"))).toHaveLength(2);
+    // No URL outlives its temporary key, and none lives longer than AssumeRole's 43200 s.
+    const tooLong = loadConfig({ ...GOOD, URL_EXPIRES_SECONDS: "43201", URL_MAX_EXPIRES_SECONDS: "43201" });
+    expect(tooLong.problems.filter((problem) => problem.includes("from 1 to 43200"))).toHaveLength(2);
+  });
+
+  it("keeps URL_MAX_EXPIRES_SECONDS a margin inside the temporary key's lifetime, defaults included", () => {
+    const defaults = loadConfig(GOOD);
+    if (!("config" in defaults)) throw new Error(defaults.problems.join("; "));
+    expect(defaults.config.urlMaxExpiresSeconds).toBeLessThanOrEqual(defaults.config.sts.durationSeconds - 60);
+    expect(loadConfig({ ...GOOD, URL_MAX_EXPIRES_SECONDS: "7140" }).problems).toEqual([]);
+    expect(loadConfig({ ...GOOD, URL_MAX_EXPIRES_SECONDS: "7141" }).problems).toEqual([
+      "URL_MAX_EXPIRES_SECONDS must be at most STS_DURATION_SECONDS - 60: a URL dies with the temporary key it is " +
+        "signed with; raise STS_DURATION_SECONDS or lower URL_MAX_EXPIRES_SECONDS",
+    ]);
+    const longer = { ...GOOD, URL_MAX_EXPIRES_SECONDS: "43140", STS_DURATION_SECONDS: "43200" };
+    expect(loadConfig(longer).problems).toEqual([]);
   });
 
   it("reports a bad COS_REGION once, although STS falls back to it", () => {

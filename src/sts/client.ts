@@ -14,7 +14,7 @@ import type { StsSettings } from "./settings";
 export type StsFailureKind =
   /** RequestLimitExceeded*, InvalidParameter.OverLimit, HTTP 429 */
   | "throttled"
-  /** InternalError*, HTTP 5xx */
+  /** InternalError*, ServiceUnavailable, HTTP 5xx */
   | "serverError"
   /** no answer (connection refused or reset, DNS, body cut short) */
   | "network"
@@ -52,11 +52,16 @@ function isRetryableStsError(error: unknown): boolean {
   return error instanceof StsCallError && error.retryable;
 }
 
-/** What a Tencent API error code means for us: throttling and internal errors pass; anything else will repeat. */
+/**
+ * What a Tencent API error code means for us: throttling and internal errors pass; anything else will repeat.
+ * ServiceUnavailable is one of the common error codes every Tencent Cloud API may answer (the 公共错误码 table of
+ * each API's error-code page, STS's included: "当前服务暂时不可用"): transient, like InternalError.
+ */
 function kindOfStsCode(code: string): "throttled" | "serverError" | "rejected" {
   if (code === "RequestLimitExceeded" || code.startsWith("RequestLimitExceeded.")) return "throttled";
   if (code === "InvalidParameter.OverLimit") return "throttled";
   if (code === "InternalError" || code.startsWith("InternalError.")) return "serverError";
+  if (code === "ServiceUnavailable") return "serverError";
   return "rejected";
 }
 

@@ -45,7 +45,7 @@ export interface CredentialSourceOptions {
 }
 
 /** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
-const SAFETY_MARGIN_SECONDS = 60;
+export const CREDENTIAL_MARGIN_SECONDS = 60;
 const DEFAULT_MAX_ENTRIES = 1000;
 
 /** Fixed order, no duplicates: the same set of actions must give the same cache key and the same policy. */
@@ -89,8 +89,8 @@ export function createCredentialSource(settings: StsSettings, options: Credentia
       // every such request would go to STS.
       const nowSeconds = Math.floor(now() / 1000);
       const requiredUntil = Math.min(
-        request.validUntil + SAFETY_MARGIN_SECONDS,
-        nowSeconds + settings.durationSeconds - SAFETY_MARGIN_SECONDS,
+        request.validUntil + CREDENTIAL_MARGIN_SECONDS,
+        nowSeconds + settings.durationSeconds - CREDENTIAL_MARGIN_SECONDS,
       );
 
       // The policy is built only when STS is called: a cache hit, the warm path, needs none.

@@ -38,8 +38,12 @@ export type StsSettings = StsModeSettings & {
 };
 
 const STS_DEFAULTS = {
+  // The public endpoint, reachable from any function. sts.internal.tencentcloudapi.com is documented for servers
+  // inside Tencent Cloud; a function reaches it only from a VPC that resolves it (docs/deploy.md).
   endpoint: "sts.tencentcloudapi.com",
-  durationSeconds: 1800,
+  // AssumeRole's own default (STS API doc 598/33164) and GetFederationToken's maximum for a root account, so valid
+  // in both modes; it leaves room for the default URL_MAX_EXPIRES_SECONDS (3600) plus the cache's margin.
+  durationSeconds: 7200,
   requestTimeoutMs: 2000,
   deadlineMs: 5000,
   maxAttempts: 3,

@@ -75,6 +75,7 @@ describe("classifySdkError", () => {
       [sdkError("limit", { code: "InvalidParameter.OverLimit" }), "throttled", true],
       [sdkError("boom", { code: "InternalError" }), "serverError", true],
       [sdkError("boom", { code: "InternalError.DbError" }), "serverError", true],
+      [sdkError("busy", { code: "ServiceUnavailable" }), "serverError", true],
       [sdkError("sig", { code: "AuthFailure.SignatureFailure" }), "rejected", false],
       [sdkError("role", { code: "ResourceNotFound.RoleNotFound" }), "rejected", false],
       [sdkError("perm", { code: "UnauthorizedOperation" }), "rejected", false],
@@ -111,9 +112,8 @@ describe("classifySdkError", () => {
   });
 
   it("knows the retryable codes", () => {
-    expect(["RequestLimitExceeded", "InternalError", "InvalidParameter.OverLimit"].every(isRetryableStsCode)).toBe(
-      true,
-    );
+    const retryable = ["RequestLimitExceeded", "InternalError", "InvalidParameter.OverLimit", "ServiceUnavailable"];
+    expect(retryable.every(isRetryableStsCode)).toBe(true);
     expect(
       ["AuthFailure.SignatureExpire", "InvalidParameter.GrantOtherResource", "InvalidParameter"].some(
         isRetryableStsCode,

@@ -71,7 +71,7 @@ describe("parseStsSettings: defaults and limits", () => {
       endpoint: "sts.tencentcloudapi.com",
       protocol: "https://",
       region: "ap-guangzhou",
-      durationSeconds: 1800,
+      durationSeconds: 7200,
       requestTimeoutMs: 2000,
       deadlineMs: 5000,
       maxAttempts: 3,

@@ -49,6 +49,8 @@ function settingsFor(env: Record<string, string>, functionName = "cos-presign-te
     STS_ENDPOINT: fake.url,
     STS_TIMEOUT_MS: String(TIMEOUT_MS),
     STS_DEADLINE_MS: String(DEADLINE_MS),
+    // What the fake STS mints, so the tests below read the cache's arithmetic against one lifetime.
+    STS_DURATION_SECONDS: "1800",
     ...env,
   });
   if (settings === undefined) throw new Error(problems.join("; "));
