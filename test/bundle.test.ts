@@ -1,7 +1,7 @@
 /**
  * Keeps the deployable honest. dist/index.js is built by test/global-setup.ts from the current sources with
  * scripts/build.mjs, which replaces parts of the STS SDK's dependency tree that this function never uses (see
- * the comments there). This file checks that the bundle stays small, that what was trimmed is really gone, and
+ * scripts/sdk-trim/). This file checks that the bundle stays small, that what was trimmed is really gone, and
  * that the trimmed SDK still does its job: the full request flow through the built bundle against the fake STS
  * (which verifies every TC3 signature), the URL's signature against the official COS SDK, the fault paths whose
  * error shapes come from the SDK's HTTP stack, the proxy path, and JWT verification with the narrowed jose.
@@ -38,7 +38,7 @@ import { registerSecret } from "./support/hygiene";
  */
 const MAX_BUNDLE_BYTES = 150_000;
 
-/** Packages scripts/build.mjs keeps out of the bundle; any of them back in means a replacement stopped working. */
+/** Packages the SDK trim keeps out of the bundle; any of them back in means a replacement stopped working. */
 const TRIMMED_PACKAGES = [
   "node-fetch",
   "whatwg-url",
