@@ -70,6 +70,9 @@ export function parseReplacement(/** @type {string} */ file, /** @type {string} 
   if (reviewed.size === 0) throw fail("needs at least one @reviewed <package>@<version>");
   const uses = (tags.uses ?? []).map((entry) => entry.split("."));
   const binding = uses[0]?.[0];
+  if (uses.some((parts) => parts.length !== 2 || parts[0] !== binding)) {
+    throw fail("@uses tags must all read <Binding>.<name>, with one binding");
+  }
   return /** @type {Replacement} */ ({
     module: modules[0],
     file,
@@ -192,7 +195,7 @@ export function trimSdkPlugin(replacements, seenImports) {
  * The version of `name` that code in `fromDir` gets from require(): the first node_modules/<name> found walking up,
  * as Node resolves it. Undefined when it is not installed there.
  */
-export function installedVersion(/** @type {string} */ name, /** @type {string} */ fromDir) {
+function installedVersion(/** @type {string} */ name, /** @type {string} */ fromDir) {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     const manifest = join(dir, "node_modules", name, "package.json");
     if (existsSync(manifest)) return /** @type {string} */ (JSON.parse(readFileSync(manifest, "utf8")).version);

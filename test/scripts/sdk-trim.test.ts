@@ -62,6 +62,7 @@ describe("the stand-ins' headers", () => {
     expect(() =>
       parseReplacement("x.cjs", header(" * @replaces x\n * @importer a/b.js\n * @reviewed a@^1.2.3")),
     ).toThrow(/exact version/);
+    expect(() => parseReplacement("x.cjs", header(`${complete}\n * @uses A.b\n * @uses C.d`))).toThrow(/one binding/);
   });
 });
 
