@@ -52,13 +52,14 @@ export interface RecordedCall {
 }
 
 /**
- * throttle: RequestLimitExceeded · internal: InternalError · http500: HTTP 500 · hang: never answers ·
+ * throttle: RequestLimitExceeded · internal: InternalError · unavailable: ServiceUnavailable · http500: HTTP 500 · hang: never answers ·
  * reset: destroys the connection · malformed: 200 with Credentials missing fields · notJson: 200 with an HTML body ·
  * expired: a credential whose ExpiredTime is already past · authFailure: AuthFailure.SecretIdNotFound
  */
 export type FaultKind =
   | "throttle"
   | "internal"
+  | "unavailable"
   | "http500"
   | "hang"
   | "reset"
@@ -403,6 +404,9 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         return;
       case "internal":
         sendError(response, "InternalError", "An internal error occurred.");
+        return;
+      case "unavailable":
+        sendError(response, "ServiceUnavailable", "Service is unavailable now.");
         return;
       case "authFailure":
         sendError(response, "AuthFailure.SecretIdNotFound", "The SecretId is not found");

@@ -1,7 +1,7 @@
 /**
  * Keeps the deployable honest. dist/index.js is built by test/global-setup.ts from the current sources with
  * scripts/build.mjs, which replaces parts of the STS SDK's dependency tree that this function never uses (see
- * the comments there). This file checks that the bundle stays small, that what was trimmed is really gone, and
+ * scripts/sdk-trim/). This file checks that the bundle stays small, that what was trimmed is really gone, and
  * that the trimmed SDK still does its job: the full request flow through the built bundle against the fake STS
  * (which verifies every TC3 signature), the URL's signature against the official COS SDK, the fault paths whose
  * error shapes come from the SDK's HTTP stack, the proxy path, and JWT verification with the narrowed jose.
@@ -32,14 +32,13 @@ import {
 import { registerSecret } from "./support/hygiene";
 
 /**
- * The most dist/index.js may weigh, in bytes. Issue #7's budget: the official pair (STS SDK + COS SDK) bundles
- * to about 1.2 MB and the untrimmed STS SDK alone to about 550 KB; this function, SDK included, stays under
- * 150 KB so a cold start loads little more than bare node does. Raise it only with a measurement
- * (`npm run bench`) showing the cold start is still within its targets.
+ * The most dist/index.js may weigh, in bytes: a fraction of what the official pair (STS SDK + COS SDK) bundles to,
+ * so that a cold start loads little more than bare node does. Raise it only with a measurement (`npm run bench`)
+ * showing the cold start is still within its targets.
  */
 const MAX_BUNDLE_BYTES = 150_000;
 
-/** Packages scripts/build.mjs keeps out of the bundle; any of them back in means a replacement stopped working. */
+/** Packages the SDK trim keeps out of the bundle; any of them back in means a replacement stopped working. */
 const TRIMMED_PACKAGES = [
   "node-fetch",
   "whatwg-url",
@@ -172,8 +171,8 @@ console.log(JSON.stringify(process.moduleLoadList.filter((m) => !before.has(m)))
     ).toEqual([]);
   });
 
-  // The first toISOString in a process costs about 0.8 ms of one-time V8 set-up, the first case-insensitive
-  // regular expression about 0.3 ms (see src/time.ts): the default request path must need neither.
+  // The first toISOString in a process pays for one-time V8 set-up, and so does the first case-insensitive
+  // regular expression (see src/time.ts): the default request path must need neither.
   it.each([
     ["the default domain", {}],
     ["a custom domain (COS_DOMAIN)", { COS_DOMAIN: "https://Download.Example.com" }],

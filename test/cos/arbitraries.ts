@@ -1,7 +1,8 @@
 import fc from "fast-check";
 
 /**
- * Characters that broke other signers (reference §5): URL delimiters, sub-delims, `%`-sequences that look
+ * Characters that broke other signers (e.g. cos-nodejs-sdk-v5#233, qcloud-cos-sts-sdk#65, minio-js#249,
+ * aws4fetch#85: SignatureDoesNotMatch for such keys): URL delimiters, sub-delims, `%`-sequences that look
  * already encoded, whitespace and controls, CJK, emoji (surrogate pairs), ZWJ sequences, combining marks,
  * and the `/` that separates key segments (twice in a row = an empty segment).
  */

@@ -1,8 +1,9 @@
 import type { SignatureInput, SignatureParts } from "../../src/cos/signature";
 
 /**
- * The official COS signature vectors (Request Signature page, 436/7778) and the project's STS vectors,
- * transcribed from /work/shared/reference/cos-signing.md §2. `expected` lists only what the source states.
+ * The official COS signature vectors, transcribed from Tencent's "Request Signature" page
+ * (cloud.tencent.com/document/product/436/7778), and the project's STS vectors. `expected` lists only what the
+ * source states.
  */
 export interface Vector {
   readonly name: string;

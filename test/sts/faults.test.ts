@@ -44,6 +44,7 @@ async function ask(key: string): Promise<{ answer: ScfAnswer; elapsed: number }>
 const cases: Array<[FaultKind, number, string]> = [
   ["throttle", 503, "CredentialServiceUnavailable"],
   ["internal", 503, "CredentialServiceUnavailable"],
+  ["unavailable", 503, "CredentialServiceUnavailable"],
   ["http500", 503, "CredentialServiceUnavailable"],
   ["hang", 503, "CredentialServiceUnavailable"],
   ["reset", 503, "CredentialServiceUnavailable"],

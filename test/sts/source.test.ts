@@ -338,7 +338,7 @@ describe("the warm-instance cache", () => {
 });
 
 describe("failures", () => {
-  const transient: FaultKind[] = ["throttle", "internal", "http500", "hang", "reset"];
+  const transient: FaultKind[] = ["throttle", "internal", "unavailable", "http500", "hang", "reset"];
   const permanent: Array<[FaultKind, string | undefined]> = [
     ["malformed", undefined],
     ["notJson", undefined],

@@ -1,71 +1,13 @@
 import TencentCloudSDKHttpException from "tencentcloud-sdk-nodejs-common/tencentcloud/common/exception/tencent_cloud_sdk_exception";
 import { describe, expect, it } from "vitest";
 import { PresignError } from "../../src/errors";
-import {
-  classifySdkError,
-  isRetryableStsCode,
-  parseCredentialResponse,
-  StsCallError,
-  toPresignError,
-} from "../../src/sts/client";
+import { classifySdkError, StsCallError, toPresignError } from "../../src/sts/errors";
 import { RetriesExhausted } from "../../src/sts/retry";
-
-const NOW = 1_700_000_000;
-const good = {
-  Credentials: { TmpSecretId: "AKIDtmp", TmpSecretKey: "tmpKey", Token: "tok" },
-  ExpiredTime: NOW + 1800,
-  Expiration: "2023-11-14T22:43:20Z",
-  RequestId: "req-1",
-};
 
 function sdkError(message: string, fields: { code?: string; httpCode?: number; requestId?: string }) {
   const error = new TencentCloudSDKHttpException(message, fields.requestId ?? "", "trace");
   return Object.assign(error, fields);
 }
-
-describe("parseCredentialResponse", () => {
-  it("turns a good answer into a frozen credential", () => {
-    const credential = parseCredentialResponse(good, NOW);
-    expect(credential).toEqual({
-      secretId: "AKIDtmp",
-      secretKey: "tmpKey",
-      token: "tok",
-      expiresAt: NOW + 1800,
-      requestId: "req-1",
-    });
-    expect(Object.isFrozen(credential)).toBe(true);
-  });
-
-  const broken: Array<[string, unknown]> = [
-    ["null", null],
-    ["a string", "Response"],
-    ["no Credentials", { ...good, Credentials: undefined }],
-    ["no Token", { ...good, Credentials: { TmpSecretId: "a", TmpSecretKey: "b" } }],
-    ["empty TmpSecretKey", { ...good, Credentials: { TmpSecretId: "a", TmpSecretKey: "", Token: "t" } }],
-    ["numeric TmpSecretId", { ...good, Credentials: { TmpSecretId: 1, TmpSecretKey: "b", Token: "t" } }],
-    ["ExpiredTime as a string", { ...good, ExpiredTime: String(NOW + 1800) }],
-    ["ExpiredTime fractional", { ...good, ExpiredTime: NOW + 0.5 }],
-    ["ExpiredTime missing", { ...good, ExpiredTime: undefined }],
-    ["ExpiredTime now", { ...good, ExpiredTime: NOW }],
-    ["ExpiredTime past", { ...good, ExpiredTime: NOW - 10 }],
-    ["ExpiredTime in milliseconds", { ...good, ExpiredTime: (NOW + 1800) * 1000 }],
-    ["no RequestId", { ...good, RequestId: undefined }],
-  ];
-  for (const [what, response] of broken) {
-    it(`calls ${what} malformed`, () => {
-      const error = (() => {
-        try {
-          parseCredentialResponse(response, NOW);
-        } catch (e) {
-          return e;
-        }
-        return undefined;
-      })();
-      expect(error).toBeInstanceOf(StsCallError);
-      expect(error).toMatchObject({ kind: "malformed", retryable: false });
-    });
-  }
-});
 
 describe("classifySdkError", () => {
   it("sorts the SDK's error shapes into retryable and not", () => {
@@ -75,7 +17,7 @@ describe("classifySdkError", () => {
       [sdkError("limit", { code: "InvalidParameter.OverLimit" }), "throttled", true],
       [sdkError("boom", { code: "InternalError" }), "serverError", true],
       [sdkError("boom", { code: "InternalError.DbError" }), "serverError", true],
-      [sdkError("busy", { code: "ServiceUnavailable" }), "serverError", true],
+      [sdkError("unavailable", { code: "ServiceUnavailable" }), "serverError", true],
       [sdkError("sig", { code: "AuthFailure.SignatureFailure" }), "rejected", false],
       [sdkError("role", { code: "ResourceNotFound.RoleNotFound" }), "rejected", false],
       [sdkError("perm", { code: "UnauthorizedOperation" }), "rejected", false],
@@ -111,18 +53,33 @@ describe("classifySdkError", () => {
     expect(classified).toMatchObject({ stsCode: "AuthFailure.TokenFailure", stsRequestId: "rid" });
   });
 
-  it("knows the retryable codes", () => {
-    const retryable = ["RequestLimitExceeded", "InternalError", "InvalidParameter.OverLimit", "ServiceUnavailable"];
-    expect(retryable.every(isRetryableStsCode)).toBe(true);
-    expect(
-      ["AuthFailure.SignatureExpire", "InvalidParameter.GrantOtherResource", "InvalidParameter"].some(
-        isRetryableStsCode,
-      ),
-    ).toBe(false);
+  it("retries only the codes that name a limit or trouble on Tencent's side, not look-alikes", () => {
+    const retryable = (code: string) => {
+      const classified = classifySdkError(sdkError(code, { code }), "AssumeRole");
+      return classified instanceof StsCallError && classified.retryable;
+    };
+    const codes = ["RequestLimitExceeded", "InternalError", "ServiceUnavailable", "InvalidParameter.OverLimit"];
+    expect(codes.filter(retryable)).toEqual(codes);
+    const lookAlikes = [
+      "AuthFailure.SignatureExpire",
+      "InvalidParameter.GrantOtherResource",
+      "InvalidParameter",
+      "ServiceUnavailableX",
+      "InternalErrorX",
+      "ResourceUnavailable",
+    ];
+    expect(lookAlikes.filter(retryable)).toEqual([]);
   });
 });
 
 describe("toPresignError", () => {
+  it("makes exhausted retries of ServiceUnavailable a 503 naming it", () => {
+    const last = classifySdkError(sdkError("x", { code: "ServiceUnavailable", requestId: "rid" }), "AssumeRole");
+    const error = toPresignError(new RetriesExhausted(3, last, false), "AssumeRole");
+    expect(error).toMatchObject({ code: "CredentialServiceUnavailable", status: 503, retryAfterSeconds: 1 });
+    expect(error.detail).toEqual({ attempts: "3", stsCode: "ServiceUnavailable", stsRequestId: "rid" });
+  });
+
   it("makes exhausted retries a 503 with Retry-After", () => {
     const last = new StsCallError("throttled", "x", { stsCode: "RequestLimitExceeded", stsRequestId: "rid" });
     const error = toPresignError(new RetriesExhausted(3, last, false), "AssumeRole");
