@@ -69,8 +69,8 @@ export function parseHostUrl(
   raw: string,
   example: string,
 ): { readonly host: string; readonly protocol: "https:" | "http:" } | string {
-  // Spelled out rather than /i: the first case-insensitive regular expression in a process costs about
-  // 0.3 ms of set-up, and this runs on every cold start.
+  // Spelled out rather than /i: the first case-insensitive regular expression in a process pays for one-time
+  // set-up, and this runs on every cold start (docs/performance.md, cold start).
   const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw);
   let url: URL;
   try {

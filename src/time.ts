@@ -4,9 +4,8 @@ function twoDigits(n: number): string {
 
 /**
  * `new Date(seconds * 1000).toISOString()` for whole seconds in years 1000–9999, e.g.
- * `2026-11-28T10:50:47.000Z`. Written out because the first toISOString in a process costs about 0.8 ms of
- * one-time set-up on Node 20 (then 0.015 ms), and this runs on every cold start; the getUTC* readers need no
- * such set-up.
+ * `2026-11-28T10:50:47.000Z`. Written out because the first toISOString in a process pays for one-time V8 set-up,
+ * and this runs on every cold start; the getUTC* readers need no such set-up (docs/performance.md, cold start).
  */
 export function isoTimestamp(seconds: number): string {
   const date = new Date(seconds * 1000);

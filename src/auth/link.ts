@@ -4,7 +4,7 @@ import { isWellFormedUnicode } from "../text";
 /**
  * The options a link can carry. Each one changes what the response grants, so each one is signed. `expires` is
  * the lifetime in seconds of the COS URL each use of the link hands out: unsigned, a link holder could append
- * `&expires=604800` and walk away with a week-long COS URL. (`format`, json or redirect, is not signed: it only
+ * `&expires=43200` and walk away with a COS URL as long-lived as URL_MAX_EXPIRES_SECONDS allows. (`format`, json or redirect, is not signed: it only
  * picks how the same URL is delivered.)
  */
 export interface LinkOptions {
