@@ -3,7 +3,7 @@
  * (bench/baseline/: tencentcloud-sdk-nodejs-sts + cos-nodejs-sdk-v5, bundled with the same esbuild settings) and
  * against the floor (bench/child-floor.cjs: a bare node that makes the one signed STS round trip and one HMAC).
  *
- * Every figure comes from fresh child processes talking to the fake STS (test/support/fake-sts.ts, which checks
+ * Every figure comes from fresh child processes talking to the fake STS (dev/fake-sts.ts, which checks
  * TC3 signatures) running in a process of its own on loopback. Implementations alternate run by run, in rotating
  * order, so drift (page cache, CPU frequency, neighbours) hits all alike; figures are medians.
  *
@@ -36,7 +36,7 @@ const MEASURE_MS = QUICK ? 300 : 1000;
 const CHILD_TIMEOUT_MS = 30_000;
 const HARD_STOP_MS = 170_000;
 
-/** Targets of issue #7. */
+/** The goals users feel, as stated in docs/performance.md; each is checked against a figure of the same run. */
 const TARGETS = {
   bundleBytes: 150_000,
   coldVsBaseline: 0.5,
