@@ -1,0 +1,129 @@
+/**
+ * The capacity simulation (bench/scale/): its instance model on a stand-in handler, and a tiny load point through
+ * the real handler, so `npm test` shows the bench still runs and still measures what it claims.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createFleet, type Served } from "../../bench/scale/fleet";
+import { PLATFORM, simulate } from "../../bench/scale/simulate";
+import { installVirtualTime, type VirtualTime } from "../../bench/scale/virtual-time";
+import { zipfSampler } from "../../bench/scale/zipf";
+
+let time: VirtualTime | undefined;
+afterEach(() => {
+  time?.uninstall();
+  time = undefined;
+});
+
+/** A fleet whose handlers each take `workMs` of virtual time and record which instance ran them. */
+function fleetOf(concurrency: number, workMs = 100) {
+  const clock = installVirtualTime(1);
+  time = clock;
+  let instances = 0;
+  const ranOn: number[] = [];
+  const served: Served[] = [];
+  const fleet = createFleet({
+    time: clock,
+    concurrency,
+    keepWarmMs: 1000,
+    coldStartMs: 50,
+    serviceMs: 5,
+    newHandler: () => {
+      const id = instances++;
+      return async () => {
+        ranOn.push(id);
+        await new Promise((resolve) => setTimeout(resolve, workMs));
+      };
+    },
+  });
+  const submitAt = (ms: number, count = 1) =>
+    clock.at(ms, () => {
+      for (let i = 0; i < count; i++) fleet.submit({}, {}, (s) => served.push(s));
+    });
+  return { clock, fleet, ranOn, served, submitAt };
+}
+
+describe("the SCF instance model", () => {
+  it("event function: a new instance for each concurrent request, the most recently freed one reused", async () => {
+    const { clock, fleet, ranOn, served, submitAt } = fleetOf(1);
+    submitAt(0, 3);
+    submitAt(200); // all three free again: no new instance
+    await clock.runUntil(500);
+    expect(fleet.started).toBe(3);
+    expect(ranOn).toEqual([0, 1, 2, 2]);
+    expect(served.map((s) => [s.cold, Math.round(s.latencyMs)])).toEqual([
+      [true, 155],
+      [true, 155],
+      [true, 155],
+      [false, 105],
+    ]);
+    expect(fleet.live()).toBe(3);
+  });
+
+  it("recycles an instance idle for longer than the keep-warm time", async () => {
+    const { clock, fleet, ranOn, submitAt } = fleetOf(1);
+    submitAt(0);
+    submitAt(1000); // idle 845 ms: still warm
+    submitAt(3000); // idle over 1000 ms: a cold start
+    await clock.runUntil(4000);
+    expect(ranOn).toEqual([0, 0, 1]);
+    expect(fleet.started).toBe(2);
+    await clock.runUntil(6000);
+    expect(fleet.live()).toBe(0);
+  });
+
+  it("web function: up to `concurrency` requests share an instance before another starts", async () => {
+    const { clock, fleet, ranOn, submitAt } = fleetOf(10);
+    submitAt(0, 25);
+    await clock.runUntil(500);
+    expect(fleet.started).toBe(3);
+    expect(ranOn.filter((id) => id === 0)).toHaveLength(10);
+    expect(ranOn.filter((id) => id === 2)).toHaveLength(5);
+  });
+});
+
+describe("zipfSampler", () => {
+  it("draws rank r about 1/r^s as often as rank 1", () => {
+    const draw = zipfSampler(
+      100,
+      1,
+      (() => {
+        let i = 0;
+        return () => (i++ * 0.618033988749895) % 1;
+      })(),
+    );
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const rank = draw();
+      counts.set(rank, (counts.get(rank) ?? 0) + 1);
+    }
+    const first = counts.get(1) ?? 0;
+    expect((counts.get(2) ?? 0) / first).toBeCloseTo(0.5, 1);
+    expect((counts.get(10) ?? 0) / first).toBeCloseTo(0.1, 1);
+    expect(Math.max(...counts.keys())).toBe(100);
+  });
+});
+
+describe("a load point through the real handler", () => {
+  const tiny = { keys: 50, skew: 1, concurrency: 1, stsDurationSeconds: 1800, warmupSeconds: 1, measureSeconds: 2 };
+
+  it("under the limit: every request answered, repeated keys served from the cache", async () => {
+    const result = await simulate({ ...tiny, rate: 100 });
+    expect(result.requests).toBeGreaterThan(150);
+    expect(result.unavailableRate).toBe(0);
+    expect(result.otherErrors).toBe(0);
+    expect(result.stsThrottledPerSecond).toBe(0);
+    expect(result.hitRate).toBeGreaterThan(0.3);
+    // Every miss is one STS call: no retries when nothing fails.
+    expect(result.stsCallsPerSecond).toBeCloseTo((result.requests * (1 - result.hitRate)) / tiny.measureSeconds, -1);
+  });
+
+  it("over the limit: STS refuses calls and the function answers 503", async () => {
+    const result = await simulate(
+      { ...tiny, keys: 5000, rate: 100 },
+      { ...PLATFORM, stsRatePerSecond: 10, stsBurst: 10 },
+    );
+    expect(result.stsThrottledPerSecond).toBeGreaterThan(0);
+    expect(result.unavailableRate).toBeGreaterThan(0.1);
+    expect(result.otherErrors).toBe(0);
+  });
+});
