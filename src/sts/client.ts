@@ -7,7 +7,7 @@ import type { Client as StsSdkClient } from "tencentcloud-sdk-nodejs-sts/tencent
 import type { TemporaryCredential } from "../credential";
 import type { Env } from "../env";
 import { PresignError } from "../errors";
-import { RetriesExhausted, withRetries } from "./retry";
+import { RetriesExhausted, RetryBudget, withRetries } from "./retry";
 import type { StsSettings } from "./settings";
 
 /** Why an STS call failed, as far as deciding what to do next is concerned. */
@@ -276,6 +276,8 @@ async function createAgent(settings: StsSettings, env: Env) {
 
 export function createStsCaller(settings: StsSettings, options: StsCallerOptions): StsCaller {
   const action = settings.mode;
+  // One per caller, so one per instance: see RetryBudget.
+  const budget = new RetryBudget();
   let client: Promise<StsSdkClient> | undefined;
   const getClient = (): Promise<StsSdkClient> => {
     if (client === undefined) {
@@ -322,6 +324,7 @@ export function createStsCaller(settings: StsSettings, options: StsCallerOptions
             deadlineMs: settings.deadlineMs,
             isRetryable: isRetryableStsError,
             random: options.random,
+            budget,
           },
         );
       } catch (error) {
