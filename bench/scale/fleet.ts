@@ -28,9 +28,12 @@ export interface Served {
   readonly latencyMs: number;
   /** Whether the request started its instance. */
   readonly cold: boolean;
+  /** Which instance served it, numbered from 0 in order of start. */
+  readonly instance: number;
 }
 
 interface Instance {
+  readonly id: number;
   readonly handler: Handler;
   readonly readyAt: number;
   active: number;
@@ -76,6 +79,7 @@ export function createFleet(options: FleetOptions): Fleet {
       return { instance: top, cold: false };
     }
     const instance: Instance = {
+      id: started,
       handler: options.newHandler(),
       readyAt: time.now() + options.coldStartMs,
       active: 1,
@@ -104,7 +108,7 @@ export function createFleet(options: FleetOptions): Fleet {
         void instance.handler(event, context).then(() => {
           time.at(options.serviceMs, () => {
             release(instance);
-            done({ latencyMs: time.now() - arrived, cold });
+            done({ latencyMs: time.now() - arrived, cold, instance: instance.id });
           });
         });
       });

@@ -21,7 +21,7 @@ export interface SweepResult {
 }
 
 const HEADER =
-  "  offered/s  STS calls/s (refused)  peak/s   hit %   503 %    p50 ms   p99 ms  instances (started in window)";
+  "  offered/s  STS calls/s (refused)  peak/s   hit %   503 %    p50 ms   p99 ms  instances live (serving)";
 
 function fixed(value: number, digits: number, width: number): string {
   return (Number.isFinite(value) ? value.toFixed(digits) : "-").padStart(width);
@@ -37,7 +37,7 @@ export function formatRow(rate: number, r: PointResult): string {
     fixed(r.unavailableRate * 100, 2, 7),
     fixed(r.p50Ms, 0, 9),
     fixed(r.p99Ms, 0, 8),
-    `${fixed(r.liveInstances, 0, 10)} (${r.coldStarts})`,
+    `${fixed(r.liveInstances, 0, 10)} (${r.usedInstances})`,
     r.otherErrors > 0 ? `  other errors: ${r.otherErrors}` : "",
   ].join(" ");
 }

@@ -65,9 +65,9 @@ export interface PointResult {
   readonly otherErrors: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Instances busy or kept warm at the end; instances started during the window. */
+  /** Instances busy or kept warm at the end of the window; instances that served its requests. */
   readonly liveInstances: number;
-  readonly coldStarts: number;
+  readonly usedInstances: number;
 }
 
 const EPOCH_MS = Date.UTC(2027, 0, 1);
@@ -140,7 +140,7 @@ export async function simulate(point: LoadPoint, platform: Platform = PLATFORM):
 
   const records = new Map<string, LogRecord>();
   const env: Env = { ...BASE_ENV, STS_DURATION_SECONDS: String(point.stsDurationSeconds), ...point.env };
-  let coldStarts = 0;
+  const used = new Set<number>();
   const cacheEntries = point.cacheEntries;
   const fleet = createFleet({
     time,
@@ -174,7 +174,7 @@ export async function simulate(point: LoadPoint, platform: Platform = PLATFORM):
       const record = records.get(requestId);
       records.delete(requestId);
       if (!inWindow(arrived)) return;
-      if (served.cold) coldStarts++;
+      used.add(served.instance);
       latencies.push(served.latencyMs);
       if (record?.cache === "hit") hits++;
       if (record?.status === 503) unavailable++;
@@ -228,6 +228,6 @@ export async function simulate(point: LoadPoint, platform: Platform = PLATFORM):
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     liveInstances,
-    coldStarts,
+    usedInstances: used.size,
   };
 }

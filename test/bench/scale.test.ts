@@ -50,11 +50,11 @@ describe("the SCF instance model", () => {
     await clock.runUntil(500);
     expect(fleet.started).toBe(3);
     expect(ranOn).toEqual([0, 1, 2, 2]);
-    expect(served.map((s) => [s.cold, Math.round(s.latencyMs)])).toEqual([
-      [true, 155],
-      [true, 155],
-      [true, 155],
-      [false, 105],
+    expect(served.map((s) => [s.instance, s.cold, Math.round(s.latencyMs)])).toEqual([
+      [0, true, 155],
+      [1, true, 155],
+      [2, true, 155],
+      [2, false, 105],
     ]);
     expect(fleet.live()).toBe(3);
   });
