@@ -84,8 +84,12 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<void> {
   }));
   await sweeps(web);
   if (!quick) {
-    print("  A lever: the same web function (concurrency 50) with 10 000 cache entries per instance instead of 1 000");
-    await single("web function ×50, 10 000 cache entries", { ...fleet(50), rate: 2560, cacheEntries: 10_000 });
+    print("  A lever: the same web function (concurrency 50) with STS_CACHE_ENTRIES=10000 instead of 1 000");
+    await single("web function ×50, STS_CACHE_ENTRIES=10000", {
+      ...fleet(50),
+      rate: 2560,
+      env: { STS_CACHE_ENTRIES: "10000" },
+    });
   }
 
   print(

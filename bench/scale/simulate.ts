@@ -8,7 +8,6 @@
 import { createHandler } from "../../src/app";
 import type { Env } from "../../src/env";
 import type { LogRecord } from "../../src/log";
-import { createCredentialSource } from "../../src/sts";
 import { createFleet } from "./fleet";
 import { installStsDouble } from "./sts-double";
 import { installVirtualTime, seededRandom } from "./virtual-time";
@@ -45,8 +44,6 @@ export interface LoadPoint {
   readonly stsDurationSeconds: number;
   readonly warmupSeconds: number;
   readonly measureSeconds: number;
-  /** Entries in each instance's credential cache; default the function's own (src/sts/index.ts). */
-  readonly cacheEntries?: number;
   /** Extra requests/s for one key no instance has seen, from `atSecond` to the end. */
   readonly hot?: { readonly atSecond: number; readonly rate: number };
   /** More of the function's environment (STS_MAX_ATTEMPTS, …). */
@@ -141,25 +138,13 @@ export async function simulate(point: LoadPoint, platform: Platform = PLATFORM):
   const records = new Map<string, LogRecord>();
   const env: Env = { ...BASE_ENV, STS_DURATION_SECONDS: String(point.stsDurationSeconds), ...point.env };
   const used = new Set<number>();
-  const cacheEntries = point.cacheEntries;
   const fleet = createFleet({
     time,
     concurrency: point.concurrency,
     keepWarmMs: platform.keepWarmMs,
     coldStartMs: platform.coldStartMs,
     serviceMs: platform.serviceMs,
-    newHandler: () =>
-      createHandler({
-        env,
-        now: wallNow,
-        log: (record) => records.set(record.requestId, record),
-        ...(cacheEntries === undefined
-          ? {}
-          : {
-              credentialSource: (settings) =>
-                createCredentialSource(settings, { now: wallNow, maxEntries: cacheEntries }),
-            }),
-      }),
+    newHandler: () => createHandler({ env, now: wallNow, log: (record) => records.set(record.requestId, record) }),
   });
 
   const latencies: number[] = [];
