@@ -2,11 +2,15 @@
  * The capacity simulation (bench/scale/): its instance model on a stand-in handler, and a tiny load point through
  * the real handler, so `npm test` shows the bench still runs and still measures what it claims.
  */
+import { sts } from "tencentcloud-sdk-nodejs-sts";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFleet, type Served } from "../../bench/scale/fleet";
 import { PLATFORM, simulate } from "../../bench/scale/simulate";
+import { installStsDouble } from "../../bench/scale/sts-double";
 import { installVirtualTime, type VirtualTime } from "../../bench/scale/virtual-time";
 import { zipfSampler } from "../../bench/scale/zipf";
+import { classifySdkError, parseCredentialResponse } from "../../src/sts/client";
+import { startFakeSts } from "../support/dev-stack";
 
 let time: VirtualTime | undefined;
 afterEach(() => {
@@ -100,6 +104,65 @@ describe("zipfSampler", () => {
     expect((counts.get(2) ?? 0) / first).toBeCloseTo(0.5, 1);
     expect((counts.get(10) ?? 0) / first).toBeCloseTo(0.1, 1);
     expect(Math.max(...counts.keys())).toBe(100);
+  });
+});
+
+describe("the in-process STS", () => {
+  const key = { secretId: "AKIDdouble0000000000000000000000001", secretKey: "doubleSecretKey0000000000000001" };
+  const params = {
+    RoleArn: "qcs::cam::uin/100000000001:roleName/cos-presign-read",
+    RoleSessionName: "cos-presign-sim",
+    DurationSeconds: 1800,
+    Policy: encodeURIComponent(JSON.stringify({ version: "2.0", statement: [] })),
+  };
+  /** Two calls through an SDK client where the second is past the limit: what the function's code makes of each. */
+  async function twoCalls(endpoint: string) {
+    const client = new sts.v20180813.Client({
+      credential: key,
+      region: "ap-guangzhou",
+      profile: { httpProfile: { endpoint, protocol: "http://" } },
+    });
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const issued = parseCredentialResponse(await client.request("AssumeRole", params), nowSeconds);
+    const refused = await client.request("AssumeRole", params).then(
+      () => undefined,
+      (error: unknown) => classifySdkError(error, "AssumeRole"),
+    );
+    return { lifetime: issued.expiresAt - nowSeconds, refused };
+  }
+
+  it("answers and refuses as the fake STS does over a socket, as far as src/sts/client.ts can tell", async () => {
+    const fake = await startFakeSts({ keys: [key], rateLimit: { ratePerSecond: 1, burst: 1, now: () => 0 } });
+    let overSocket: Awaited<ReturnType<typeof twoCalls>>;
+    try {
+      overSocket = await twoCalls(fake.endpoint);
+    } finally {
+      await fake.close();
+    }
+    const double = installStsDouble({
+      ratePerSecond: 1,
+      burst: 1,
+      latencyMs: () => 0,
+      now: () => 0,
+      wallNow: Date.now,
+      onCall: () => {},
+    });
+    let inProcess: Awaited<ReturnType<typeof twoCalls>>;
+    try {
+      inProcess = await twoCalls("127.0.0.1:9"); // never dialled
+    } finally {
+      double.uninstall();
+    }
+    // Both mint for DurationSeconds (the fake's default lifetime is the same 1800 s); a second may tick meanwhile.
+    for (const { lifetime } of [overSocket, inProcess]) expect(lifetime === 1800 || lifetime === 1801).toBe(true);
+    const refusal = ({ refused }: typeof inProcess) => ({
+      name: refused?.name,
+      kind: (refused as { kind?: string }).kind,
+      code: (refused as { stsCode?: string }).stsCode,
+      retryable: (refused as { retryable?: boolean }).retryable,
+    });
+    expect(refusal(inProcess)).toEqual(refusal(overSocket));
+    expect(refusal(inProcess)).toMatchObject({ kind: "throttled", code: "RequestLimitExceeded", retryable: true });
   });
 });
 
