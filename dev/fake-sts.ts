@@ -13,6 +13,7 @@
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { createTokenBucket } from "./token-bucket";
 
 export interface FakeStsOptions {
   keys: Array<{ secretId: string; secretKey: string; token?: string }>;
@@ -25,6 +26,9 @@ export interface FakeStsOptions {
   onSecret?: (...values: ReadonlyArray<string | undefined>) => void;
   /** The newest this many calls are kept in `calls` (default 10,000), so a long-running dev server stays small. */
   maxRecordedCalls?: number;
+  /** STS's rate limit: past it a call is answered RequestLimitExceeded (see token-bucket.ts). Default: none.
+   * `now` (ms) defaults to the real clock, not to `now` above, which tests move by hours. */
+  rateLimit?: { ratePerSecond: number; burst?: number; now?: () => number };
 }
 
 export interface IssuedCredential {
@@ -175,6 +179,11 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
   const now = options.now ?? Date.now;
   const keys = new Map(options.keys.map((key) => [key.secretId, key]));
   const onSecret = options.onSecret ?? (() => {});
+  const limit = options.rateLimit;
+  const bucket =
+    limit === undefined
+      ? undefined
+      : createTokenBucket({ ratePerSecond: limit.ratePerSecond, burst: limit.burst, now: limit.now ?? Date.now });
   const maxRecordedCalls = options.maxRecordedCalls ?? 10_000;
   onSecret(...options.keys.flatMap((key) => [key.secretKey, key.token]));
   const initialLifetime = options.lifetimeSeconds ?? 1800;
@@ -304,6 +313,9 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     }
 
     try {
+      if (bucket !== undefined && !bucket.tryTake()) {
+        throw new Rejection("RequestLimitExceeded", "Your current request times exceeds the limit.");
+      }
       if (request.method !== "POST" || (request.url ?? "/") !== "/") {
         throw new Rejection("UnsupportedProtocol", "only POST / is supported");
       }

@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import { PresignError } from "../errors";
 import { classifySdkError, isRetryableStsError, toPresignError } from "./errors";
 import { parseCredentialResponse } from "./response";
-import { withRetries } from "./retry";
+import { RetryBudget, withRetries } from "./retry";
 import type { StsSettings } from "./settings";
 
 /** The execution role's keys as SCF sets them, read now: SCF rotates them while an instance stays warm. */
@@ -84,6 +84,8 @@ async function createAgent(settings: StsSettings, env: Env) {
 
 export function createStsCaller(settings: StsSettings, options: StsCallerOptions): StsCaller {
   const action = settings.mode;
+  // One per caller, so one per instance: see RetryBudget.
+  const budget = new RetryBudget();
   let client: Promise<StsSdkClient> | undefined;
   const getClient = (): Promise<StsSdkClient> => {
     if (client === undefined) {
@@ -130,6 +132,7 @@ export function createStsCaller(settings: StsSettings, options: StsCallerOptions
             deadlineMs: settings.deadlineMs,
             isRetryable: isRetryableStsError,
             random: options.random,
+            budget,
           },
         );
       } catch (error) {

@@ -37,6 +37,7 @@ export interface CredentialSource {
 export interface CredentialSourceOptions {
   /** Wall clock, ms. */
   now?: () => number;
+  /** Default: the settings' cacheEntries (STS_CACHE_ENTRIES). */
   maxEntries?: number;
   /** Where the execution role's keys are read from at each STS call; default process.env. */
   env?: Env;
@@ -46,7 +47,6 @@ export interface CredentialSourceOptions {
 
 /** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
 export const CREDENTIAL_MARGIN_SECONDS = 60;
-const DEFAULT_MAX_ENTRIES = 1000;
 
 /** Fixed order, no duplicates: the same set of actions must give the same cache key and the same policy. */
 const ACTION_ORDER: readonly CosAction[] = ["GetObject", "HeadObject"];
@@ -65,7 +65,7 @@ function normalizeActions(actions: readonly CosAction[]): CosAction[] {
 export function createCredentialSource(settings: StsSettings, options: CredentialSourceOptions = {}): CredentialSource {
   const now = options.now ?? Date.now;
   const cache = new SingleFlightLruCache<TemporaryCredential>({
-    maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
+    maxEntries: options.maxEntries ?? settings.cacheEntries,
     now: () => Math.floor(now() / 1000),
   });
   // Built lazily inside: creating a source loads nothing.

@@ -19,6 +19,8 @@ export interface RetryOptions {
    * deadline must measure real time.
    */
   readonly clock?: () => number;
+  /** Shared by every call of one caller (one instance): retries go ahead only while it has room. */
+  readonly budget?: RetryBudget;
 }
 
 const RETRY_DEFAULTS = { baseDelayMs: 100, maxDelayMs: 1000 } as const;
@@ -59,6 +61,37 @@ export function backoffDelayMs(
 ): number {
   const step = Math.min(maxDelayMs, baseDelayMs * 2 ** (failedAttempt - 1));
   return Math.round(step / 2 + (step / 2) * random());
+}
+
+/**
+ * How many retries one instance may make: every first attempt earns a tenth of a retry, every retry spends one,
+ * and an instance starts with (and saves up to) a few, enough for two requests' worth of retries. Alone, an
+ * instance's retries ride out a blip; when STS throttles the whole fleet, unbudgeted retries of hundreds of
+ * instances multiply the calls STS refuses, keep requests waiting and instances busy (so SCF starts more, each
+ * with an empty cache) and deepen the overload they meet; with the budget, sustained overload costs about a tenth
+ * more calls, not up to maxAttempts times as many. The idea is gRPC's retry throttling and the AWS SDKs' retry
+ * quota; `npm run bench:scale` measures it against the code without it (docs/performance.md, "Capacity").
+ */
+export class RetryBudget {
+  /** Calls per retry earned. Counted in whole calls, so that ten tenths make exactly one retry. */
+  readonly #callsPerRetry: number;
+  readonly #maxCredits: number;
+  #credits: number;
+  constructor(options: { callsPerRetry?: number; maxSaved?: number } = {}) {
+    this.#callsPerRetry = options.callsPerRetry ?? 10;
+    this.#maxCredits = this.#callsPerRetry * (options.maxSaved ?? 4);
+    this.#credits = this.#maxCredits;
+  }
+  /** Credits a first attempt. */
+  earn(): void {
+    this.#credits = Math.min(this.#maxCredits, this.#credits + 1);
+  }
+  /** Spends one retry if there is one. */
+  trySpend(): boolean {
+    if (this.#credits < this.#callsPerRetry) return false;
+    this.#credits -= this.#callsPerRetry;
+    return true;
+  }
 }
 
 /** Below this an attempt cannot complete a round trip, so starting one only burns the deadline. */
@@ -112,6 +145,7 @@ export async function withRetries<T>(
   const minAttemptMs = Math.min(options.attemptTimeoutMs, MIN_USEFUL_ATTEMPT_MS);
 
   let lastError: unknown;
+  options.budget?.earn();
   for (let attempt = 1; ; attempt++) {
     try {
       return await runWithTimeout(operation, attempt, Math.max(1, Math.min(options.attemptTimeoutMs, remaining())));
@@ -122,6 +156,8 @@ export async function withRetries<T>(
     if (attempt >= maxAttempts) throw new RetriesExhausted(attempt, lastError, false);
     const delay = backoffDelayMs(attempt, random, options.baseDelayMs, options.maxDelayMs);
     if (remaining() - delay < minAttemptMs) throw new RetriesExhausted(attempt, lastError, true);
+    if (options.budget !== undefined && !options.budget.trySpend())
+      throw new RetriesExhausted(attempt, lastError, false);
     await sleep(delay);
   }
 }

@@ -33,6 +33,8 @@ export type StsSettings = StsModeSettings & {
   /** All attempts and the waits between them. */
   readonly deadlineMs: number;
   readonly maxAttempts: number;
+  /** Credentials one instance keeps (one per object and set of actions), least recently used first out. */
+  readonly cacheEntries: number;
   /** `RoleSessionName` (AssumeRole) or `Name` (GetFederationToken), already valid for that API. */
   readonly sessionName: string;
 };
@@ -47,6 +49,7 @@ const STS_DEFAULTS = {
   requestTimeoutMs: 2000,
   deadlineMs: 5000,
   maxAttempts: 3,
+  cacheEntries: 1000,
   sessionName: "cos-presign",
 } as const;
 
@@ -64,6 +67,8 @@ const DURATION_LIMITS: Readonly<Record<StsMode, { readonly min: number; readonly
 const TIMEOUT_LIMITS = { min: 50, max: 30_000 } as const;
 const DEADLINE_MAX_MS = 60_000;
 const ATTEMPT_LIMITS = { min: 1, max: 5 } as const;
+/** An entry holds about its token (up to 4 KB) plus half a KB: the maximum is already a few hundred MB. */
+const CACHE_ENTRY_LIMITS = { min: 1, max: 100_000 } as const;
 
 /** `qcs::cam::uin/<uin>:role/<id>`, `…:roleName/<name>` and the service-role forms under `role/`. */
 const ROLE_ARN = /^qcs::cam::uin\/\d+:role(?:Name)?\/\S+$/;
@@ -182,6 +187,13 @@ export function parseStsSettings(env: Env): { settings?: StsSettings; problems: 
     problems,
   );
 
+  const cacheEntries = wholeNumber(
+    env,
+    "STS_CACHE_ENTRIES",
+    { fallback: STS_DEFAULTS.cacheEntries, ...CACHE_ENTRY_LIMITS, unit: "credentials" },
+    problems,
+  );
+
   if (problems.length > 0 || modeSettings === undefined || region === undefined) return { problems };
 
   const functionName = nonEmpty(env.SCF_FUNCTIONNAME);
@@ -194,6 +206,7 @@ export function parseStsSettings(env: Env): { settings?: StsSettings; problems: 
     requestTimeoutMs,
     deadlineMs,
     maxAttempts,
+    cacheEntries,
     sessionName: mode === "AssumeRole" ? roleSessionName(functionName) : federationName(functionName),
   });
   return { settings, problems };

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { FaultKind } from "../../dev/fake-sts";
 import {
   baseEnv,
@@ -22,14 +22,19 @@ const sts = useFakeSts({ resetEach: true });
 let harness: Harness;
 let nextKey = 0;
 
-beforeAll(async () => {
-  // One handler for the whole file: the same warm instance has to survive every fault.
-  harness = bundleHandler({
+const newInstance = (): Harness =>
+  bundleHandler({
     ...baseEnv(sts),
     STS_TIMEOUT_MS: String(TIMEOUT_MS),
     STS_DEADLINE_MS: String(DEADLINE_MS),
     STS_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
   });
+
+beforeEach(() => {
+  // A new warm instance per test: each case checks the retry policy of a healthy instance, and the faults before
+  // it would have spent that instance's retry budget (src/sts/retry.ts RetryBudget; tested below). Within a test,
+  // the instance has to survive its fault.
+  harness = newInstance();
 });
 
 /** A key no earlier test has asked for, so nothing is cached for it yet. */
@@ -81,6 +86,27 @@ describe("STS faults", () => {
     const { answer } = await ask(freshKey());
     expect(answer.statusCode).toBe(302);
     expect(sts.calls.map((call) => call.outcome)).toEqual(["fault:throttle", "fault:throttle", "issued"]);
+  });
+
+  it("an instance that keeps meeting throttling stops retrying once its retry budget is spent", async () => {
+    // Three attempts fit the deadline whatever the jitter, so only the budget decides how many are made.
+    harness = bundleHandler({
+      ...baseEnv(sts),
+      STS_MAX_ATTEMPTS: "3",
+      STS_TIMEOUT_MS: String(TIMEOUT_MS),
+      STS_DEADLINE_MS: String(DEADLINE_MS),
+    });
+    const callsPerRequest: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      sts.reset();
+      sts.fail("throttle", 100);
+      expect((await ask(freshKey())).answer.statusCode).toBe(503);
+      callsPerRequest.push(sts.calls.length);
+    }
+    // Four retries saved up: two requests' worth, then none until ten more calls have earned one.
+    expect(callsPerRequest).toEqual([3, 3, 1]);
+    sts.reset();
+    expect((await ask(freshKey())).answer.statusCode).toBe(302);
   });
 
   it("answers concurrent requests during an outage, and none of them is cached as a failure", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AttemptTimeout, backoffDelayMs, RetriesExhausted, withRetries } from "../../src/sts/retry";
+import { AttemptTimeout, backoffDelayMs, RetriesExhausted, RetryBudget, withRetries } from "../../src/sts/retry";
 
 class Transient extends Error {}
 const isRetryable = (error: unknown) => error instanceof Transient;
@@ -86,5 +86,61 @@ describe("withRetries", () => {
     expect(error).toMatchObject({ deadlineReached: true });
     expect(calls).toBeLessThan(10);
     expect(elapsed).toBeLessThan(250 + 100);
+  });
+});
+
+describe("RetryBudget", () => {
+  it("starts with four retries by default", () => {
+    const budget = new RetryBudget();
+    expect([1, 2, 3, 4, 5].map(() => budget.trySpend())).toEqual([true, true, true, true, false]);
+  });
+
+  it("starts with what it may save, earns a retry per ten calls, and saves up no more", () => {
+    const budget = new RetryBudget({ callsPerRetry: 10, maxSaved: 2 });
+    expect([budget.trySpend(), budget.trySpend(), budget.trySpend()]).toEqual([true, true, false]);
+    for (let i = 0; i < 9; i++) budget.earn();
+    expect(budget.trySpend()).toBe(false);
+    budget.earn();
+    expect([budget.trySpend(), budget.trySpend()]).toEqual([true, false]);
+    for (let i = 0; i < 100; i++) budget.earn();
+    expect([budget.trySpend(), budget.trySpend(), budget.trySpend()]).toEqual([true, true, false]);
+  });
+
+  it("is shared by the calls it is given to, and earned back by first attempts", async () => {
+    const budget = new RetryBudget({ maxSaved: 2 });
+    const attempts: number[] = [];
+    const failing = () =>
+      withRetries(
+        async (_signal, attempt) => {
+          attempts.push(attempt);
+          throw new Transient();
+        },
+        { ...fast, maxAttempts: 3, budget },
+      ).catch((e: unknown) => e);
+    const first = await failing(); // spends the two saved retries
+    const second = await failing(); // has earned a tenth: not enough
+    expect(attempts).toEqual([1, 2, 3, 1]);
+    expect(first).toMatchObject({ attempts: 3, deadlineReached: false });
+    expect(second).toBeInstanceOf(RetriesExhausted);
+    expect(second).toMatchObject({ attempts: 1, deadlineReached: false });
+
+    for (let i = 0; i < 8; i++) await withRetries(async () => "ok", { ...fast, maxAttempts: 3, budget });
+    attempts.length = 0;
+    await failing(); // the tenth call since the budget ran dry: one retry
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it("lets a call succeed on a retry it can afford", async () => {
+    const budget = new RetryBudget({ maxSaved: 1 });
+    let calls = 0;
+    const result = await withRetries(
+      async () => {
+        calls++;
+        if (calls === 1) throw new Transient();
+        return "ok";
+      },
+      { ...fast, maxAttempts: 3, budget },
+    );
+    expect([result, calls]).toEqual(["ok", 2]);
   });
 });

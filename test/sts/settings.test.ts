@@ -75,6 +75,7 @@ describe("parseStsSettings: defaults and limits", () => {
       requestTimeoutMs: 2000,
       deadlineMs: 5000,
       maxAttempts: 3,
+      cacheEntries: 1000,
     });
   });
 
@@ -119,6 +120,16 @@ describe("parseStsSettings: defaults and limits", () => {
     );
     const ok = parse({ STS_ROLE_ARN: ROLE, STS_TIMEOUT_MS: "200", STS_DEADLINE_MS: "1500", STS_MAX_ATTEMPTS: "4" });
     expect(ok.settings).toMatchObject({ requestTimeoutMs: 200, deadlineMs: 1500, maxAttempts: 4 });
+  });
+
+  it("takes STS_CACHE_ENTRIES from 1 to 100 000", () => {
+    expect(parse({ STS_ROLE_ARN: ROLE, STS_CACHE_ENTRIES: "10000" }).settings?.cacheEntries).toBe(10_000);
+    expect(parse({ STS_ROLE_ARN: ROLE, STS_CACHE_ENTRIES: "1" }).settings?.cacheEntries).toBe(1);
+    for (const value of ["0", "100001", "1e4", "many"]) {
+      const { settings, problems } = parse({ STS_ROLE_ARN: ROLE, STS_CACHE_ENTRIES: value });
+      expect(settings).toBeUndefined();
+      expect(problems).toEqual(["STS_CACHE_ENTRIES must be a whole number of credentials from 1 to 100000"]);
+    }
   });
 
   it("reports every problem at once", () => {

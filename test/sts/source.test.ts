@@ -319,6 +319,20 @@ describe("the warm-instance cache", () => {
     expect(fake.calls).toHaveLength(4);
   });
 
+  it("takes its bound from STS_CACHE_ENTRIES", async () => {
+    const settings = settingsFor({
+      STS_ROLE_ARN: ROLE,
+      STS_SECRET_ID: PERMANENT.secretId,
+      STS_SECRET_KEY: PERMANENT.secretKey,
+      STS_CACHE_ENTRIES: "2",
+    });
+    const source = createCredentialSource(settings, { now, env: {} });
+    for (const key of ["a", "b", "c"]) await source.get(request(key)); // c evicts a
+    expect((await source.get(request("c"))).cacheHit).toBe(true);
+    expect((await source.get(request("a"))).cacheHit).toBe(false);
+    expect(fake.calls).toHaveLength(4);
+  });
+
   it("keeps 1000 entries by default, as the README says", async () => {
     const source = createCredentialSource(assumeRoleWithKeys(), { now, env: {} });
     for (let i = 0; i <= 1000; i++) await source.get(request(`k${i}`)); // the 1001st evicts k0
