@@ -97,6 +97,9 @@ export function loadConfig(env: Env): ConfigResult {
     } catch (error) {
       problems.push(`COS_BUCKET: ${(error as Error).message}`);
     }
+    // The bucket is the first label of the URL's host, and a label starting xn-- is an internationalised name in
+    // ASCII form (RFC 5890 §2.3.2.1): URL parsers decode it, and refuse the URL when it does not decode.
+    if (bucket.startsWith("xn--")) problems.push(`COS_BUCKET "${bucket}" may not start with "xn--" (an IDNA prefix)`);
   }
   if (region === "") problems.push("COS_REGION is required, e.g. ap-guangzhou");
   else if (!REGION.test(region)) problems.push(`COS_REGION "${region}" is not a COS region such as ap-guangzhou`);

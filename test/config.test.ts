@@ -57,6 +57,13 @@ describe("loadConfig", () => {
     expect("config" in result && result.config.endpoint).toEqual(endpoint);
   });
 
+  it("refuses a bucket whose host label would read as an internationalised name (xn--), which URLs cannot carry", () => {
+    const result = loadConfig({ ...GOOD, COS_BUCKET: "xn--0-1250000000" });
+    expect("config" in result).toBe(false);
+    expect(result.problems).toEqual(['COS_BUCKET "xn--0-1250000000" may not start with "xn--" (an IDNA prefix)']);
+    expect(() => new URL("https://xn--0-1250000000.cos.ap-guangzhou.myqcloud.com/")).toThrow();
+  });
+
   it("reports every problem at once, naming variables and never a secret", () => {
     const result = loadConfig({
       COS_BUCKET: "examplebucket",
