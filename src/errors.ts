@@ -59,10 +59,6 @@ export function invalidParameter(message: string): PresignError {
   return new PresignError("InvalidParameter", message);
 }
 
-export function isPresignError(value: unknown): value is PresignError {
-  return value instanceof PresignError;
-}
-
 /**
  * Anything that is not a PresignError is a bug: the caller learns only that, never what or where. The original
  * stays as the cause, for the operator's log line.

@@ -65,20 +65,15 @@ async function serve(
   send(response, answer);
 }
 
-export function createRequestListener(
-  options: NodeHttpOptions = {},
-): (request: IncomingMessage, response: ServerResponse) => void {
+/** One server, one context: every request shares the configuration and the warm credential cache. */
+export function createHttpServer(options: NodeHttpOptions = {}): Server {
   const getContext = lazyContext(options);
   const invoke = createInvoker(options);
-  return (request, response) => {
+  return createServer((request, response) => {
     serve(request, response, getContext, invoke).catch(() => {
       // invoke answers every failure of the contract; this guards a broken socket or a bug in the lines above.
       if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
       response.end("internal error\n");
     });
-  };
-}
-
-export function createHttpServer(options: NodeHttpOptions = {}): Server {
-  return createServer(createRequestListener(options));
+  });
 }

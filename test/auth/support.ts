@@ -1,5 +1,5 @@
 import { type AuthRequest, type AuthSettings, parseAuthSettings } from "../../src/auth";
-import { isPresignError, type PresignError } from "../../src/errors";
+import { PresignError } from "../../src/errors";
 import { registerSecret } from "../support/hygiene";
 
 // Test secrets: long enough for the 32-byte rule, recognisable in any output they should never reach.
@@ -40,7 +40,7 @@ export async function rejection(promise: Promise<unknown>): Promise<PresignError
   try {
     outcome = await promise;
   } catch (error) {
-    if (isPresignError(error)) {
+    if (error instanceof PresignError) {
       return error;
     }
     throw error;

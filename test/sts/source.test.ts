@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { FakeSts, FaultKind } from "../../dev/fake-sts";
 import { type CosAction, encodePolicy, oneObjectPolicy } from "../../src/cos/policy";
-import { isPresignError, type PresignError } from "../../src/errors";
+import { PresignError } from "../../src/errors";
 import { type CredentialRequest, createCredentialSource } from "../../src/sts/index";
 import { parseStsSettings, type StsSettings } from "../../src/sts/settings";
 import { startFakeSts } from "../support/dev-stack";
@@ -76,7 +76,7 @@ async function failure(promise: Promise<unknown>): Promise<PresignError> {
   try {
     await promise;
   } catch (error) {
-    if (isPresignError(error)) return error;
+    if (error instanceof PresignError) return error;
     throw error;
   }
   throw new Error("expected a PresignError");
