@@ -38,15 +38,19 @@ export function secretValues(env: Readonly<Record<string, string | undefined>>):
         values.push(value.trim());
     }
   } catch {
-    return values;
+    // Keep what was read before the failure.
   }
   return values;
 }
 
-export function redact(text: string, secrets: readonly string[]): string {
+function blank(text: string, secrets: readonly string[]): string {
   let clean = text;
   for (const secret of secrets) clean = clean.split(secret).join("[redacted]");
-  clean = clean.replace(SECRET_LIKE, "[redacted]");
+  return clean;
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  const clean = blank(text, secrets).replace(SECRET_LIKE, "[redacted]");
   return clean.length > MAX_MESSAGE ? `${clean.slice(0, MAX_MESSAGE)}…` : clean;
 }
 
@@ -66,7 +70,8 @@ function describe(error: unknown, secrets: readonly string[], depth: number): Lo
   const frames: string[] = [];
   for (const line of (error.stack ?? "").split("\n")) {
     const frame = frameOf(line);
-    if (frame !== undefined) frames.push(redact(frame, secrets));
+    // Only the known secrets: a frame names functions and files, and long identifiers are not key material.
+    if (frame !== undefined) frames.push(blank(frame, secrets));
     if (frames.length === MAX_FRAMES) break;
   }
   const inner = error.cause;

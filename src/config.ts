@@ -2,8 +2,7 @@ import { type AuthSettings, parseAuthSettings } from "./auth";
 import { appIdFromBucket } from "./cos/policy";
 import type { CosEndpoint } from "./cos/url";
 import { type Env, flag, list, nonEmpty, parseHostUrl, REGION, wholeNumber } from "./env";
-import { CREDENTIAL_MARGIN_SECONDS } from "./sts";
-import { parseStsSettings, type StsSettings } from "./sts/settings";
+import { CREDENTIAL_MARGIN_SECONDS, parseStsSettings, type StsSettings } from "./sts/settings";
 
 /** Everything the function needs, read from the environment once and frozen. */
 export interface Config {

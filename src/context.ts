@@ -35,7 +35,10 @@ export function lazyContext(options: RuntimeOptions = {}): ContextProvider {
     if (state === undefined) {
       const loaded = loadConfig(options.env ?? process.env);
       if ("config" in loaded) {
-        const make = options.credentialSource ?? ((settings: StsSettings) => createCredentialSource(settings, { now }));
+        // The execution role's keys and http_proxy are read from the same environment as the configuration.
+        const env = options.env ?? process.env;
+        const make =
+          options.credentialSource ?? ((settings: StsSettings) => createCredentialSource(settings, { now, env }));
         state = { config: loaded.config, credentials: make(loaded.config.sts), now };
       } else {
         const problems = loaded.problems.join("; ");

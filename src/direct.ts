@@ -1,6 +1,6 @@
 import type { ContextProvider } from "./context";
 import { asPresignError, type ErrorBody, errorBody, invalidParameter, PresignError } from "./errors";
-import { type Invoke, requestIdFrom, type ScfContext } from "./invocation";
+import { type Invoke, type Invoked, requestIdFrom, type ScfContext } from "./invocation";
 import { parseOptions, type RawOptions } from "./options";
 import { refuseUnknownFields } from "./parameters";
 import { type PresignOutcome, type PresignResult, presign } from "./presign";
@@ -17,17 +17,6 @@ const MAX_EVENT_CHARS = 128 * 1024;
 
 type ItemAnswer = PresignResult | { readonly key?: string; readonly error: ErrorBody["error"] };
 type DirectAnswer = PresignResult | ErrorBody | { readonly results: readonly ItemAnswer[]; readonly requestId: string };
-
-interface DirectOutcome {
-  readonly body: DirectAnswer;
-  readonly kind: "direct" | "batch";
-  readonly key?: string;
-  readonly keys?: number;
-  readonly succeeded?: number;
-  readonly presigned?: PresignOutcome;
-  readonly error?: PresignError;
-  readonly itemError?: PresignError;
-}
 
 /** SCF hands over the parsed event; a caller that double-encoded it sends a string, which we accept once. */
 function eventObject(event: unknown): Record<string, unknown> {
@@ -95,30 +84,41 @@ async function batch(
   return itemError === undefined ? { answers } : { answers, itemError };
 }
 
-async function handleDirect(event: unknown, getContext: ContextProvider, requestId: string): Promise<DirectOutcome> {
-  let kind: DirectOutcome["kind"] = "direct";
+/** The answer and, for the log line, what happened; a failure is an answer too (with its error in the outcome). */
+async function handleDirect(
+  event: unknown,
+  getContext: ContextProvider,
+  requestId: string,
+): Promise<Invoked<DirectAnswer>> {
+  let trigger: "direct" | "batch" = "direct";
   let key: string | undefined;
   try {
     const fields = eventObject(event);
     if ("keys" in fields) {
-      kind = "batch";
+      trigger = "batch";
       if (Object.keys(fields).length > 1) throw invalidParameter('a batch event has only "keys"');
       const { answers: results, itemError } = await batch(fields.keys, getContext);
       const succeeded = results.filter((answer) => !("error" in answer)).length;
       return {
-        kind,
-        body: { results, requestId },
-        keys: results.length,
-        succeeded,
-        ...(itemError === undefined ? {} : { itemError }),
+        answer: { results, requestId },
+        outcome: {
+          trigger,
+          status: 200,
+          keys: results.length,
+          succeeded,
+          ...(itemError === undefined ? {} : { itemError }),
+        },
       };
     }
     if (typeof fields.key === "string") key = fields.key;
     const presigned = await presignOne(fields, getContext);
-    return { kind, body: presigned.result, key: presigned.result.key, presigned };
+    return { answer: presigned.result, outcome: { trigger, status: 200, key: presigned.result.key, presigned } };
   } catch (thrown) {
     const error = asPresignError(thrown);
-    return { kind, body: errorBody(error, requestId), error, ...(key === undefined ? {} : { key }) };
+    return {
+      answer: errorBody(error, requestId),
+      outcome: { trigger, status: error.status, error, ...(key === undefined ? {} : { key }) },
+    };
   }
 }
 
@@ -129,16 +129,11 @@ export function handleDirectEvent(
   invoke: Invoke,
 ): Promise<DirectAnswer> {
   const requestId = requestIdFrom(context?.request_id);
+  // handleDirect answers every failure itself; `fail` only guards a bug in it.
   return invoke(
     requestId,
     "direct",
-    async () => {
-      const { body, kind, error, ...rest } = await handleDirect(event, getContext, requestId);
-      return {
-        answer: body,
-        outcome: { ...rest, trigger: kind, status: error?.status ?? 200, ...(error === undefined ? {} : { error }) },
-      };
-    },
+    () => handleDirect(event, getContext, requestId),
     (error) => errorBody(error, requestId),
   );
 }

@@ -4,17 +4,15 @@
  * configuration, the STS client and the credential cache are created on the first invocation and kept while the
  * instance is warm.
  */
-import { lazyContext, type RuntimeOptions } from "./context";
+import { lazyContext } from "./context";
 import { handleDirectEvent, isDirectEvent } from "./direct";
 import { errorBody, PresignError } from "./errors";
 import { handleScfHttpEvent, isHttpEvent } from "./http/scf";
-import { createInvoker, type InvocationOptions, requestIdFrom, type ScfContext } from "./invocation";
-
-export type AppOptions = RuntimeOptions & InvocationOptions;
+import { createInvoker, type FunctionOptions, requestIdFrom, type ScfContext } from "./invocation";
 
 export type Handler = (event: unknown, context?: ScfContext) => Promise<unknown>;
 
-export function createHandler(options: AppOptions = {}): Handler {
+export function createHandler(options: FunctionOptions = {}): Handler {
   const getContext = lazyContext(options);
   const invoke = createInvoker(options);
   return async function main_handler(event, context) {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { loggedCause, secretValues } from "./cause";
+import type { RuntimeOptions } from "./context";
 import type { Env } from "./env";
 import { asPresignError, type PresignError } from "./errors";
 import { clipKey, type Logger, type LogRecord, stdoutLogger, type Trigger } from "./log";
@@ -28,6 +29,9 @@ export interface Invoked<A> {
   readonly outcome: InvocationOutcome;
 }
 
+/** What every entry accepts: the wiring (context.ts) and the log sink. */
+export type FunctionOptions = RuntimeOptions & InvocationOptions;
+
 export interface InvocationOptions {
   readonly log?: Logger;
   /** Where the secret settings are read from, to keep them out of logged error messages; default process.env. */
@@ -35,8 +39,8 @@ export interface InvocationOptions {
 }
 
 /**
- * Runs one invocation: `work` answers and says what happened; anything it throws becomes an InternalError answered
- * by `fail`. Either way one log line is written, with the duration, and the cause of an unexpected error.
+ * Runs one invocation: `work` answers and says what happened; anything it throws is answered by `fail` (as its
+ * PresignError, or an InternalError that keeps it as the cause). Either way one log line is written, with the duration, and the cause of an unexpected error.
  */
 export type Invoke = <A>(
   requestId: string,
@@ -62,13 +66,10 @@ export function requestIdFrom(...candidates: ReadonlyArray<unknown>): string {
 
 export function createInvoker(options: InvocationOptions = {}): Invoke {
   const log = options.log ?? stdoutLogger;
-  // Read when an unexpected error first needs redacting, never on the normal path.
-  let secrets: readonly string[] | undefined;
-  const causeOf = (error: PresignError | undefined) => {
-    if (error?.code !== "InternalError") return undefined;
-    secrets ??= secretValues(options.env ?? process.env);
-    return loggedCause(error, secrets);
-  };
+  // Read afresh for each unexpected error (SCF rotates the execution role's keys in a warm instance), and only then:
+  // the normal path never pays for it.
+  const causeOf = (error: PresignError | undefined) =>
+    error?.code === "InternalError" ? loggedCause(error, secretValues(options.env ?? process.env)) : undefined;
 
   return async <A>(
     requestId: string,

@@ -10,7 +10,10 @@
 import { createHttpServer } from "./http/node";
 
 const SCF_WEB_PORT = 9000;
-/** As long as STS_DEADLINE_MS's default, so a request waiting on STS can still be answered before the exit. */
+/**
+ * Long enough for a request in flight to finish when every outbound call keeps to its default deadline (STS, the
+ * JWKS fetch, the existence check); a longer STS_DEADLINE_MS may be cut short at shutdown.
+ */
 const SHUTDOWN_GRACE_MS = 5000;
 
 const port = Number(process.env.PORT || SCF_WEB_PORT);

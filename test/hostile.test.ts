@@ -207,6 +207,17 @@ function directCases(): Case[] {
     ["keys empty", { keys: [] }, "InvalidParameter"],
     ["keys not an array", { keys: { 0: "public/a" } }, "InvalidParameter"],
     ["keys and key", { keys: ["public/a"], key: "public/a" }, "InvalidParameter"],
+    // Hand-made HTTP events (only a direct caller can send these): values no string conversion survives.
+    [
+      "HTTP event, a repeated header holding an object",
+      { httpMethod: "GET", path: "/private/x", headers: { x: [{ toString: 1 }] } },
+      "AccessDenied",
+    ],
+    [
+      "HTTP event, a repeated query value holding an object",
+      { httpMethod: "GET", path: "/", queryString: { key: [{ toString: 1 }] } },
+      "InvalidParameter",
+    ],
   ];
   return events.map(([name, event, code]) => ({ name: `direct: ${name}`, event, code }));
 }

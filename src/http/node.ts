@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { type ContextProvider, lazyContext, type RuntimeOptions } from "../context";
-import { createInvoker, type InvocationOptions, type Invoke, requestIdFrom } from "../invocation";
+import { type ContextProvider, lazyContext } from "../context";
+import { createInvoker, type FunctionOptions, type Invoke, requestIdFrom } from "../invocation";
 import { handleHttp } from "./contract";
 import { errorResponse } from "./respond";
 import type { HttpRequest, HttpResponse } from "./types";
@@ -10,7 +10,6 @@ import type { HttpRequest, HttpResponse } from "./types";
  * 9000, SCF doc 583/56126) and `npm start` run the function this way; every request of the process shares one
  * context, so one warm credential cache.
  */
-export type NodeHttpOptions = RuntimeOptions & InvocationOptions;
 
 /** GET and HEAD carry no body: a body is drained, never read. */
 function toHttpRequest(request: IncomingMessage): HttpRequest {
@@ -66,7 +65,7 @@ async function serve(
 }
 
 /** One server, one context: every request shares the configuration and the warm credential cache. */
-export function createHttpServer(options: NodeHttpOptions = {}): Server {
+export function createHttpServer(options: FunctionOptions = {}): Server {
   const getContext = lazyContext(options);
   const invoke = createInvoker(options);
   return createServer((request, response) => {

@@ -30,7 +30,9 @@ function stringRecord(value: unknown, lowerCaseKeys: boolean) {
     const key = lowerCaseKeys ? name.toLowerCase() : name;
     if (typeof raw === "string") record[key] = raw;
     else if (typeof raw === "number" || typeof raw === "boolean") record[key] = String(raw);
-    else if (Array.isArray(raw)) record[key] = raw.map(String);
+    // A repeated value arrives as an array; an element that is not a primitive (only a hand-made event has one)
+    // is dropped rather than converted, which could throw.
+    else if (Array.isArray(raw)) record[key] = raw.filter((item) => typeof item !== "object").map(String);
   }
   return record;
 }

@@ -3,7 +3,7 @@
  * retryable or not (StsCallError), then mapped to our PresignError codes. Pure: no SDK, no I/O.
  */
 
-import { PresignError } from "../errors";
+import { asPresignError, PresignError } from "../errors";
 import { RetriesExhausted } from "./retry";
 
 /** Why an STS call failed, as far as deciding what to do next is concerned. */
@@ -84,7 +84,7 @@ function numberField(value: unknown, name: string): number | undefined {
  * abstract_client.js): a TencentCloudSDKHttpException (it has `requestId` and `traceId`) with `.code` for an error
  * envelope, with `.httpCode` for a non-200 status, and with neither when fetch itself failed (it keeps only the
  * message); a node-fetch FetchError of type "invalid-json" for a body that is not JSON; a TypeError when the JSON
- * has no `Response`. Matched by shape, not class: importing the SDK's exception class here would load the SDK
+ * has no `Response`; anything else is a bug, an InternalError that keeps it as its cause. Matched by shape, not class: importing the SDK's exception class here would load the SDK
  * for a check, and the bundle's node-fetch is a stand-in (scripts/sdk-trim/node-fetch.cjs) with its own classes.
  */
 export function classifySdkError(error: unknown, action: string): StsCallError | PresignError {
@@ -116,7 +116,11 @@ export function classifySdkError(error: unknown, action: string): StsCallError |
   if (name === "FetchError" || name === "AbortError") {
     return new StsCallError("network", `STS ${action} answer was cut short`, {}, error);
   }
-  return new StsCallError("malformed", "the answer has an unexpected shape", {}, error);
+  if (error instanceof TypeError) {
+    return new StsCallError("malformed", "the answer has an unexpected shape", {}, error);
+  }
+  // No shape the SDK documents: a bug here or in the SDK. It must reach the operator's log with its stack.
+  return asPresignError(error);
 }
 
 /** What an StsCallError may tell the log: codes, RequestId and HTTP status, never a message from STS. */

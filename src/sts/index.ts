@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import { PresignError } from "../errors";
 import { SingleFlightLruCache } from "./cache";
 import { createStsCaller } from "./client";
-import type { StsSettings } from "./settings";
+import { CREDENTIAL_MARGIN_SECONDS, type StsSettings } from "./settings";
 
 export type { StsSettings } from "./settings";
 export { parseStsSettings } from "./settings";
@@ -44,9 +44,6 @@ export interface CredentialSourceOptions {
   /** Backoff jitter, [0, 1). */
   random?: () => number;
 }
-
-/** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
-export const CREDENTIAL_MARGIN_SECONDS = 60;
 
 /** Fixed order, no duplicates: the same set of actions must give the same cache key and the same policy. */
 const ACTION_ORDER: readonly CosAction[] = ["GetObject", "HeadObject"];

@@ -65,7 +65,7 @@ export function backoffDelayMs(
 
 /**
  * How many retries one instance may make: every first attempt earns a tenth of a retry, every retry spends one,
- * and an instance starts with (and saves up to) a few, enough for two requests' worth of retries. Alone, an
+ * and an instance starts with (and saves up to) a few, enough for a couple of requests' retries. Alone, an
  * instance's retries ride out a blip; when STS throttles the whole fleet, unbudgeted retries of hundreds of
  * instances multiply the calls STS refuses, keep requests waiting and instances busy (so SCF starts more, each
  * with an empty cache) and deepen the overload they meet; with the budget, sustained overload costs about a tenth

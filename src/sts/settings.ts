@@ -5,6 +5,9 @@
 
 import { type Env, nonEmpty, parseHostUrl, REGION, secretValue, wholeNumber } from "../env";
 
+/** A cached credential is handed out only if it outlives the URL by this much: clocks differ, requests take time. */
+export const CREDENTIAL_MARGIN_SECONDS = 60;
+
 export type StsMode = "AssumeRole" | "GetFederationToken";
 
 export interface PermanentKey {

@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { LOCAL_BUCKET, LOCAL_REGION, type LocalStack } from "../../dev/local-stack";
-import type { NodeHttpOptions } from "../../src/http/node";
 import { createHandler } from "../../src/index";
+import type { FunctionOptions } from "../../src/invocation";
 import { startLocalStack } from "../support/dev-stack";
 import { type FunctionServer, startFunctionServer } from "../support/function-server";
 
@@ -14,7 +14,7 @@ import { type FunctionServer, startFunctionServer } from "../support/function-se
 let stack: LocalStack;
 const servers: FunctionServer[] = [];
 
-async function serve(options: NodeHttpOptions): Promise<string> {
+async function serve(options: FunctionOptions): Promise<string> {
   const server = await startFunctionServer(options);
   servers.push(server);
   return server.origin;

@@ -48,6 +48,13 @@ describe("classifySdkError", () => {
     }
   });
 
+  it("turns a failure of no shape the SDK documents into an InternalError that keeps it as its cause", () => {
+    const bug = new RangeError("Invalid array length");
+    const classified = classifySdkError(bug, "AssumeRole");
+    expect(classified).toBeInstanceOf(PresignError);
+    expect(classified).toMatchObject({ code: "InternalError", cause: bug });
+  });
+
   it("keeps the STS code and RequestId", () => {
     const classified = classifySdkError(sdkError("x", { code: "AuthFailure.TokenFailure", requestId: "rid" }), "A");
     expect(classified).toMatchObject({ stsCode: "AuthFailure.TokenFailure", stsRequestId: "rid" });

@@ -1,10 +1,11 @@
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { AppOptions, Handler } from "../../src/index";
+import type { Handler } from "../../src/index";
+import type { FunctionOptions } from "../../src/invocation";
 
 export interface Bundle {
   readonly main_handler: Handler;
-  readonly createHandler: (options?: AppOptions) => Handler;
+  readonly createHandler: (options?: FunctionOptions) => Handler;
 }
 
 export const BUNDLE_PATH = resolve(__dirname, "../../dist/index.js");

@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
-import { createHttpServer, type NodeHttpOptions } from "../../src/http/node";
+import { createHttpServer } from "../../src/http/node";
+import type { FunctionOptions } from "../../src/invocation";
 
 export interface FunctionServer {
   /** `http://127.0.0.1:<port>` */
@@ -10,7 +11,7 @@ export interface FunctionServer {
 }
 
 /** The function behind the node:http adapter (what `npm start` and the web function run) on a loopback port. */
-export async function startFunctionServer(options: NodeHttpOptions): Promise<FunctionServer> {
+export async function startFunctionServer(options: FunctionOptions): Promise<FunctionServer> {
   const server = createHttpServer(options);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const { port } = server.address() as AddressInfo;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { FakeSts, FakeStsOptions } from "../../dev/fake-sts";
 import type { Env } from "../../src/env";
-import { type AppOptions, createHandler, type Handler } from "../../src/index";
+import { createHandler, type Handler } from "../../src/index";
+import type { FunctionOptions } from "../../src/invocation";
 import type { LogRecord } from "../../src/log";
 import { loadBundle } from "./bundle";
 import { startFakeSts } from "./dev-stack";
@@ -32,19 +33,19 @@ export interface Harness {
 }
 
 /** main_handler (from src), configured with `env`, its log lines collected. */
-export function functionHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+export function functionHandler(env: Env, options: Omit<FunctionOptions, "env" | "log"> = {}): Harness {
   return harness(createHandler, env, options);
 }
 
 /** The same from the built bundle (dist/index.js, fresh: a cold instance), for the suites that prove the deployable. */
-export function bundleHandler(env: Env, options: Omit<AppOptions, "env" | "log"> = {}): Harness {
+export function bundleHandler(env: Env, options: Omit<FunctionOptions, "env" | "log"> = {}): Harness {
   return harness(loadBundle().createHandler, env, options);
 }
 
 function harness(
-  create: (options: AppOptions) => Handler,
+  create: (options: FunctionOptions) => Handler,
   env: Env,
-  options: Omit<AppOptions, "env" | "log">,
+  options: Omit<FunctionOptions, "env" | "log">,
 ): Harness {
   const logs: LogRecord[] = [];
   const handler = create({
