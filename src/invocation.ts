@@ -40,7 +40,8 @@ export interface InvocationOptions {
 
 /**
  * Runs one invocation: `work` answers and says what happened; anything it throws is answered by `fail` (as its
- * PresignError, or an InternalError that keeps it as the cause). Either way one log line is written, with the duration, and the cause of an unexpected error.
+ * PresignError, or an InternalError that keeps it as the cause). Either way one log line is written, with the
+ * duration, and the cause of an unexpected error.
  */
 export type Invoke = <A>(
   requestId: string,

@@ -4,8 +4,8 @@ import { isWellFormedUnicode } from "../text";
 /**
  * The options a link can carry. Each one changes what the response grants, so each one is signed. `expires` is
  * the lifetime in seconds of the COS URL each use of the link hands out: unsigned, a link holder could append
- * `&expires=43200` and walk away with a COS URL as long-lived as URL_MAX_EXPIRES_SECONDS allows. (`format`, json or redirect, is not signed: it only
- * picks how the same URL is delivered.)
+ * `&expires=43200` and walk away with a COS URL as long-lived as URL_MAX_EXPIRES_SECONDS allows. (`format`, json
+ * or redirect, is not signed: it only picks how the same URL is delivered.)
  */
 export interface LinkOptions {
   filename?: string;

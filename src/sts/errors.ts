@@ -84,8 +84,9 @@ function numberField(value: unknown, name: string): number | undefined {
  * abstract_client.js): a TencentCloudSDKHttpException (it has `requestId` and `traceId`) with `.code` for an error
  * envelope, with `.httpCode` for a non-200 status, and with neither when fetch itself failed (it keeps only the
  * message); a node-fetch FetchError of type "invalid-json" for a body that is not JSON; a TypeError when the JSON
- * has no `Response`; anything else is a bug, an InternalError that keeps it as its cause. Matched by shape, not class: importing the SDK's exception class here would load the SDK
- * for a check, and the bundle's node-fetch is a stand-in (scripts/sdk-trim/node-fetch.cjs) with its own classes.
+ * has no `Response`; anything else is a bug, an InternalError that keeps it as its cause. Matched by shape, not
+ * class: importing the SDK's exception class here would load the SDK for a check, and the bundle's node-fetch is a
+ * stand-in (scripts/sdk-trim/node-fetch.cjs) with its own classes.
  */
 export function classifySdkError(error: unknown, action: string): StsCallError | PresignError {
   if (error instanceof StsCallError || error instanceof PresignError) return error;
