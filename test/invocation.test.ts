@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { signLink } from "../src/auth";
 import type { LoggedCause } from "../src/cause";
 import type { Env } from "../src/env";
+import { PresignError } from "../src/errors";
 import { AUDIENCE, ISSUER, JWT_SECRET, LINK_SECRET } from "./auth/support";
 import { baseEnv, CALLER, functionHandler, functionUrlEvent, type ScfAnswer, useFakeSts } from "./support/function";
 import { registerSecret } from "./support/hygiene";
@@ -162,6 +163,25 @@ describe("an unexpected error in any layer", () => {
       },
     },
   ];
+
+  it("a credential source whose STS client could not be loaded: the load error is the logged cause", async () => {
+    const loadFailure = new Error(`Cannot find module 'tencentcloud-sdk-nodejs-sts' near ${LEAKED_TOKEN}`);
+    const { handler, logs } = functionHandler(baseEnv(sts), {
+      credentialSource: () => ({
+        get: async () => {
+          // What src/sts/client.ts throws when the SDK's import fails.
+          throw new PresignError("InternalError", "the STS client could not be loaded", { cause: loadFailure });
+        },
+      }),
+    });
+    const answer = (await handler(functionUrlEvent("/public/a.txt"))) as ScfAnswer;
+    expect(JSON.parse(answer.body).error).toEqual({
+      code: "InternalError",
+      message: "the STS client could not be loaded",
+    });
+    expect(logs[0]?.cause).toMatchObject({ name: "Error", message: expect.stringContaining("Cannot find module") });
+    expect(JSON.stringify(logs[0])).not.toContain(LEAKED_TOKEN);
+  });
 
   it.each(cases)("$layer: the client hears InternalError; the log line keeps the cause, redacted", async (c) => {
     const [env, options] = c.setup(baseEnv(sts));

@@ -198,4 +198,22 @@ describe("API Gateway events", () => {
     expect(url.searchParams.get("response-content-disposition")).toBe("inline");
     expect(logs[0]).toMatchObject({ requestId: "gw-req-42", trigger: "apiGateway" });
   });
+
+  it("prefers requestContext.requestId, the id the gateway's client saw, over SCF's and the header's", async () => {
+    const { handler, logs } = functionHandler(baseEnv(sts));
+    const event = {
+      requestContext: { serviceId: "service-x", requestId: "ctx-req-7", httpMethod: "ANY", stage: "release" },
+      headers: { "X-Api-RequestId": "gw-req-43" },
+      // Outside ALLOWED_PREFIXES: an error answer, which carries the request id.
+      path: "/private/a.txt",
+      queryString: {},
+      httpMethod: "GET",
+    };
+    const answer = (await handler(event, { request_id: "scf-req-1" })) as ScfAnswer;
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "AccessDenied" }, requestId: "ctx-req-7" });
+    expect(logs[0]).toMatchObject({ requestId: "ctx-req-7" });
+    // Without it, SCF's own request id comes first.
+    await handler({ ...event, requestContext: { stage: "release" } }, { request_id: "scf-req-2" });
+    expect(logs[1]).toMatchObject({ requestId: "scf-req-2" });
+  });
 });
