@@ -1,5 +1,5 @@
 /**
- * The fake STS of the tests (test/support/fake-sts.ts) as a process of its own, for bench/cold-start.ts: it
+ * The fake STS of dev/ (dev/fake-sts.ts) as a process of its own, for bench/cold-start.ts: it
  * listens on loopback, prints `{"url": ...}` as one line, and exits when its stdin closes (so it cannot outlive
  * the bench, however the bench ends). The bench bundles this file and runs it with plain node.
  */
