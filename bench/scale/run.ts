@@ -129,8 +129,8 @@ export async function runScaleBench(options: ScaleBenchOptions): Promise<void> {
   }
 
   print(
-    "\nFix: a retry budget per instance (src/sts/retry.ts RetryBudget). Before = the same code with retry.ts as it " +
-      "was (bench/scale/baseline/retry.ts), same seed, same arrivals",
+    "\nFix: a retry budget per instance (src/sts/retry.ts RetryBudget). Before = the same code with a budget that " +
+      "never runs out (bench/scale/baseline/retry.ts), same seed, same arrivals",
   );
   const fixPoints: Array<[string, LoadPoint]> = quick
     ? [["event function, 10 000 keys, Zipf 1.0", { ...fleet(1), rate: 1140 }]]
