@@ -35,7 +35,7 @@ export function lazyContext(options: RuntimeOptions = {}): ContextProvider {
     if (state === undefined) {
       const loaded = loadConfig(options.env ?? process.env);
       if ("config" in loaded) {
-        // The execution role's keys and http_proxy are read from the same environment as the configuration.
+        // The execution role's keys are read from the same environment as the configuration.
         const env = options.env ?? process.env;
         const make =
           options.credentialSource ?? ((settings: StsSettings) => createCredentialSource(settings, { now, env }));

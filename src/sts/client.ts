@@ -43,7 +43,7 @@ async function createSdkClient(settings: StsSettings, env: Env): Promise<StsSdkC
   // Deep path: the package index loads every API version of STS. esbuild turns this into a lazy require, so a cold
   // start pays for the SDK only when the first credential is needed.
   const { Client } = await import("tencentcloud-sdk-nodejs-sts/tencentcloud/services/sts/v20180813/sts_client");
-  const agent = await createAgent(settings, env);
+  const agent = await createAgent(settings);
   const permanent = settings.permanentKey;
   return new Client({
     credential:
@@ -72,12 +72,14 @@ async function createSdkClient(settings: StsSettings, env: Env): Promise<StsSdkC
  * one, which also keeps a developer's http_proxy from swallowing requests to a local fake. For real endpoints the
  * SDK's own proxy support (http_proxy) wins when it is configured, because an explicit agent would bypass it.
  */
-async function createAgent(settings: StsSettings, env: Env) {
+async function createAgent(settings: StsSettings) {
   if (settings.protocol === "http://") {
     const { Agent } = await import("node:http");
     return new Agent({ keepAlive: true });
   }
-  if (env.http_proxy !== undefined && env.http_proxy !== "") return undefined;
+  // Read where the SDK reads it (process.env, whatever environment the function's settings came from).
+  const proxy = process.env.http_proxy;
+  if (proxy !== undefined && proxy !== "") return undefined;
   const { Agent } = await import("node:https");
   return new Agent({ keepAlive: true });
 }
