@@ -208,17 +208,17 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     timers.add(timer);
   };
 
-  const sendJson = (response: ServerResponse, status: number, body: unknown): void => {
+  /** Every answer goes out through here, after the configured delay, unless the client has gone meanwhile. */
+  const send = (response: ServerResponse, status: number, contentType: string, text: string): void => {
     later(() => {
       if (response.destroyed || response.writableEnded) return;
-      const text = JSON.stringify(body);
-      response.writeHead(status, {
-        "Content-Type": "application/json",
-        "Content-Length": Buffer.byteLength(text),
-      });
+      response.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
       response.end(text);
     });
   };
+
+  const sendJson = (response: ServerResponse, status: number, body: unknown): void =>
+    send(response, status, "application/json", JSON.stringify(body));
 
   const sendError = (response: ServerResponse, code: string, message: string): void => {
     sendJson(response, 200, { Response: { Error: { Code: code, Message: message }, RequestId: randomUUID() } });
@@ -424,11 +424,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         sendError(response, "AuthFailure.SecretIdNotFound", "The SecretId is not found");
         return;
       case "http500":
-        later(() => {
-          if (response.destroyed) return;
-          response.writeHead(500, { "Content-Type": "text/plain" });
-          response.end("Internal Server Error");
-        });
+        send(response, 500, "text/plain", "Internal Server Error");
         return;
       case "hang":
         // Never answer; close() destroys the socket.
@@ -437,11 +433,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         request.socket.destroy();
         return;
       case "notJson":
-        later(() => {
-          if (response.destroyed) return;
-          response.writeHead(200, { "Content-Type": "text/html" });
-          response.end("<html><body>gateway error</body></html>");
-        });
+        send(response, 200, "text/html", "<html><body>gateway error</body></html>");
         return;
       case "malformed":
         sendJson(response, 200, {
