@@ -164,12 +164,12 @@ describe("an unexpected error in any layer", () => {
     },
   ];
 
-  it("a credential source whose STS client could not be loaded: the load error is the logged cause", async () => {
+  // That src/sts/client.ts wraps a load failure this way is test/sts/client.test.ts's; this is the log line's part.
+  it("an InternalError that wraps an error (as a failed STS client load does): the wrapped one is the logged cause", async () => {
     const loadFailure = new Error(`Cannot find module 'tencentcloud-sdk-nodejs-sts' near ${LEAKED_TOKEN}`);
     const { handler, logs } = functionHandler(baseEnv(sts), {
       credentialSource: () => ({
         get: async () => {
-          // What src/sts/client.ts throws when the SDK's import fails.
           throw new PresignError("InternalError", "the STS client could not be loaded", { cause: loadFailure });
         },
       }),

@@ -32,17 +32,27 @@ export interface StsCaller {
   issue(encodedPolicy: string): Promise<TemporaryCredential>;
 }
 
+type StsSdkModule = typeof import("tencentcloud-sdk-nodejs-sts/tencentcloud/services/sts/v20180813/sts_client");
+
 export interface StsCallerOptions {
   readonly env: Env;
   /** Wall clock in ms, for judging ExpiredTime. */
   readonly now: () => number;
   readonly random: () => number;
+  /** Loads the SDK's STS client module; default loadStsSdk. Tests make it fail. */
+  readonly loadSdk?: () => Promise<StsSdkModule>;
 }
 
-async function createSdkClient(settings: StsSettings, env: Env): Promise<StsSdkClient> {
-  // Deep path: the package index loads every API version of STS. esbuild turns this into a lazy require, so a cold
-  // start pays for the SDK only when the first credential is needed.
-  const { Client } = await import("tencentcloud-sdk-nodejs-sts/tencentcloud/services/sts/v20180813/sts_client");
+/**
+ * Deep path: the package index loads every API version of STS. esbuild turns this into a lazy require, so a cold
+ * start pays for the SDK only when the first credential is needed.
+ */
+function loadStsSdk(): Promise<StsSdkModule> {
+  return import("tencentcloud-sdk-nodejs-sts/tencentcloud/services/sts/v20180813/sts_client");
+}
+
+async function createSdkClient(settings: StsSettings, env: Env, loadSdk: () => Promise<StsSdkModule>) {
+  const { Client } = await loadSdk();
   const agent = await createAgent(settings);
   const permanent = settings.permanentKey;
   return new Client({
@@ -91,7 +101,7 @@ export function createStsCaller(settings: StsSettings, options: StsCallerOptions
   let client: Promise<StsSdkClient> | undefined;
   const getClient = (): Promise<StsSdkClient> => {
     if (client === undefined) {
-      client = createSdkClient(settings, options.env).catch((error: unknown) => {
+      client = createSdkClient(settings, options.env, options.loadSdk ?? loadStsSdk).catch((error: unknown) => {
         client = undefined; // let the next request try again
         throw new PresignError("InternalError", "the STS client could not be loaded", { cause: error });
       });
