@@ -44,14 +44,17 @@ export function problemReport(command: string, problems: readonly string[], refu
 }
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+/** Longer than any link or token should live, and far inside what a Date (and a link's exp) can hold. */
+const MAX_TTL_SECONDS = 10 * 365 * 86_400;
 
-/** A lifetime such as 3600, 90m, 12h, 7d or 2w, in seconds; undefined when it is not one, or is zero. */
-export function durationSeconds(raw: string): number | undefined {
+/** `--ttl`: a lifetime such as 3600, 90m, 12h, 7d or 2w, in seconds, from one second to ten years. */
+export function ttlOption(raw: string): number {
   const match = /^(\d{1,9})([smhdw]?)$/.exec(raw.trim());
   const amount = match?.[1];
-  if (match === null || amount === undefined) return undefined;
-  const seconds = Number(amount) * (UNIT_SECONDS[match[2] || "s"] ?? 1);
-  return seconds > 0 ? seconds : undefined;
+  const seconds = match === null || amount === undefined ? 0 : Number(amount) * (UNIT_SECONDS[match[2] || "s"] ?? 1);
+  if (seconds <= 0) throw new Refusal(`--ttl ${JSON.stringify(raw)} is not a duration such as 900, 15m, 1h, 7d or 2w`);
+  if (seconds > MAX_TTL_SECONDS) throw new Refusal(`--ttl ${JSON.stringify(raw)} is longer than 10 years`);
+  return seconds;
 }
 
 /** A mistake in the command line or the settings: the message names it; `usage` says whether the usage line helps. */

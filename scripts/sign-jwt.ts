@@ -6,8 +6,8 @@
  */
 import { SignJWT } from "jose";
 import { parseAuthSettings } from "../src/auth/settings";
-import { type Env, list, nonEmpty, secretValue } from "../src/env";
-import { type ClockIo, durationSeconds, Refusal, refused, runAsMain } from "./cli";
+import { type Env, list } from "../src/env";
+import { type ClockIo, Refusal, refused, runAsMain, ttlOption } from "./cli";
 
 const SHORT_USAGE = "usage: npm run -s sign-jwt -- --ttl <n>[s|m|h|d|w] [--sub S] [--prefixes P,...]; --help for more";
 
@@ -40,11 +40,7 @@ function parse(argv: readonly string[]): Request | "help" {
     if (value === undefined) throw new Refusal(`${flag} needs a value`);
     i++;
     if (flag === "--ttl") {
-      const seconds = durationSeconds(value);
-      if (seconds === undefined) {
-        throw new Refusal(`--ttl ${JSON.stringify(value)} is not a duration such as 900, 15m, 1h or 7d`);
-      }
-      request.ttlSeconds = seconds;
+      request.ttlSeconds = ttlOption(value);
     } else if (flag === "--sub") {
       if (value.trim() === "") throw new Refusal("--sub is empty");
       request.subject = value;
@@ -64,22 +60,20 @@ function parse(argv: readonly string[]): Request | "help" {
   };
 }
 
-/** The secret, issuer and audience, held to the function's own rules (32-byte secret, both claims set). */
+/** The secret, issuer and audience as the function itself parses them (32-byte secret, both claims set). */
 function jwtSettings(env: Env) {
-  const { problems } = parseAuthSettings({
+  const { settings, problems } = parseAuthSettings({
     AUTH_MODE: "jwt",
     JWT_SECRET: env.JWT_SECRET,
     JWT_JWKS_URL: env.JWT_JWKS_URL,
     JWT_ISSUER: env.JWT_ISSUER,
     JWT_AUDIENCE: env.JWT_AUDIENCE,
   });
-  const secret = secretValue(env.JWT_SECRET);
-  const issuer = nonEmpty(env.JWT_ISSUER);
-  const audience = nonEmpty(env.JWT_AUDIENCE);
-  if (problems.length > 0 || secret === undefined || issuer === undefined || audience === undefined) {
-    throw new Refusal(problems.join("; ") || "JWT_SECRET, JWT_ISSUER and JWT_AUDIENCE must be set", false);
+  const jwt = settings?.mode === "jwt" ? settings.jwt : undefined;
+  if (jwt?.verifier !== "secret") {
+    throw new Refusal(problems.join("; ") || "JWT_SECRET must be set: a JWKS key set cannot be minted with", false);
   }
-  return { secret, issuer, audience };
+  return jwt;
 }
 
 async function mint(argv: readonly string[], env: Env, io: ClockIo): Promise<number> {

@@ -9,7 +9,7 @@ import { parseAuthSettings } from "../src/auth/settings";
 import type { Env } from "../src/env";
 import { validateKey } from "../src/key";
 import { EXPIRES_CEILING, parseOptions } from "../src/options";
-import { type ClockIo, durationSeconds, Refusal, refused, runAsMain } from "./cli";
+import { type ClockIo, Refusal, refused, runAsMain, ttlOption } from "./cli";
 
 const SHORT_USAGE =
   "usage: npm run -s sign-link -- <key> (--ttl <n>[s|m|h|d|w] | --exp <unix-seconds>) [options]; --help for more";
@@ -32,14 +32,6 @@ Prints a signed permalink to the function for <key> (AUTH_MODE=link). Only the l
 
 LINK_SECRET (at least 32 bytes, as the function requires) is read from the environment.
 `;
-
-function ttlSeconds(raw: string): number {
-  const seconds = durationSeconds(raw);
-  if (seconds === undefined) {
-    throw new Refusal(`--ttl ${JSON.stringify(raw)} is not a duration such as 3600, 90m, 12h, 7d or 2w`);
-  }
-  return seconds;
-}
 
 /**
  * The COS URL lifetime in one spelling per value (`600`, never `0600`), so one lifetime always gives one link.
@@ -85,12 +77,8 @@ type Values = ReturnType<typeof parse>["values"];
 function expiry(values: Values, nowMs: number): number {
   const nowSeconds = Math.floor(nowMs / 1000);
   if (values.exp !== undefined && values.ttl !== undefined) throw new Refusal("give --ttl or --exp, not both");
-  if (values.ttl !== undefined) {
-    const exp = nowSeconds + ttlSeconds(values.ttl);
-    // A link's exp has at most 12 digits (EXP_PATTERN), the year 33658: far beyond any real need.
-    if (!EXP_PATTERN.test(String(exp))) throw new Refusal(`--ttl ${values.ttl} is longer than a link can carry`);
-    return exp;
-  }
+  // ttlOption's ten years keep exp far inside the 12 digits a link can carry (EXP_PATTERN).
+  if (values.ttl !== undefined) return nowSeconds + ttlOption(values.ttl);
   if (values.exp === undefined) throw new Refusal("say how long the link lives: --ttl 7d, or --exp <unix-seconds>");
   if (!EXP_PATTERN.test(values.exp)) {
     throw new Refusal(`--exp ${JSON.stringify(values.exp)} is not Unix seconds (digits, no leading zero)`);

@@ -85,6 +85,7 @@ describe("npm run sign-jwt", () => {
     [[], "say how long the token lives: --ttl 1h"],
     [["--ttl", "soon"], '--ttl "soon" is not a duration'],
     [["--ttl", "0"], '--ttl "0" is not a duration'],
+    [["--ttl", "999999999w"], '--ttl "999999999w" is longer than 10 years'],
     [["--ttl"], "--ttl needs a value"],
     [["--ttl", "1h", "--bogus", "x"], 'unknown option "--bogus"'],
     [["--ttl", "1h", "--prefixes", " , "], "--prefixes names no prefix"],
@@ -103,6 +104,10 @@ describe("npm run sign-jwt", () => {
     [{ ...ENV, JWT_ISSUER: " " }, "JWT_ISSUER is not set"],
     [{ JWT_SECRET, JWT_ISSUER: ISSUER }, "JWT_AUDIENCE is not set"],
     [{ ...ENV, JWT_JWKS_URL: "https://idp.example/jwks.json" }, "set only one of JWT_SECRET and JWT_JWKS_URL"],
+    [
+      { JWT_JWKS_URL: "https://idp.example/jwks.json", JWT_ISSUER: ISSUER, JWT_AUDIENCE: ENV.JWT_AUDIENCE },
+      "JWT_SECRET must be set",
+    ],
   ])("refuses the settings %j, naming the problem without the secret", async (env, problem) => {
     const { code, stdout, stderr } = await signJwt(["--ttl", "1h"], env);
     expect(code).toBe(2);
