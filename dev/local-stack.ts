@@ -74,3 +74,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
   };
 }
+
+/**
+ * The function's environment against this stack, for npm start and npm run invoke alike: the user's `settings` may
+ * set anything (AUTH_MODE and ALLOWED_PREFIXES default to none and *), except how the function reaches the stack
+ * and which bucket it holds: a real STS_ENDPOINT or key in a .env would otherwise point the local run elsewhere.
+ */
+export function againstStack(stack: LocalStack, settings: Env): Env {
+  const { AUTH_MODE, ALLOWED_PREFIXES, ...connection } = stack.env;
+  return { AUTH_MODE, ALLOWED_PREFIXES, ...settings, ...connection };
+}

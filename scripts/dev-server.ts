@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
+import { againstStack, type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
 import { loadConfig } from "../src/config";
 import { type Env, list, nonEmpty } from "../src/env";
 import { createHttpServer } from "../src/http/node";
@@ -58,7 +58,7 @@ export async function run(_argv: readonly string[], processEnv: Env, io: DevServ
           print(`         COS ${entry.method} ${entry.key} → ${entry.status}${entry.code ? ` ${entry.code}` : ""}`),
       });
   // Settings in the environment win over the local defaults, so AUTH_MODE=link npm start works.
-  const functionEnv: Env = local ? { ...local.env, ...env } : env;
+  const functionEnv: Env = local ? againstStack(local, env) : env;
   const loaded = loadConfig(functionEnv);
   if (!("config" in loaded)) {
     io.stderr(problemReport("npm start", loaded.problems, "not starting"));

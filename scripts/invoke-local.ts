@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
+import { againstStack, type LocalStack, type LocalStackOptions, startLocalStack } from "../dev/local-stack";
 import { loadConfig } from "../src/config";
 import { type Env, nonEmpty } from "../src/env";
 import { type CliIo, problemReport, runAsMain } from "./cli";
@@ -29,8 +29,6 @@ const USAGE = `usage: npm run invoke -- (-p <event.json> | -d '<json>') [-e K=V]
   --context <json>      fields to merge into the SCF context
 Without COS_BUCKET the function runs against the local STS and COS of npm start.
 `;
-
-/** Only inside Tencent Cloud does this host resolve; serverless.yml sets it for the deployed function. */
 
 export interface InvokeIo extends CliIo {
   /** Starts the dev stack when no COS settings are given; the tests pass one that registers its secrets. */
@@ -236,18 +234,13 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
   const real = nonEmpty(dashE.COS_BUCKET ?? fromYml.COS_BUCKET) !== undefined;
   const stack = real ? undefined : await (io.startLocalStack ?? startLocalStack)({});
   try {
-    let variables: Record<string, string | undefined>;
+    const settings = { ...fromYml, ...dashE };
+    const variables = stack === undefined ? settings : againstStack(stack, settings);
     if (stack !== undefined) {
-      // The stack's addresses and keys replace the yml's (its STS_ENDPOINT is Tencent's internal host); its
-      // AUTH_MODE and ALLOWED_PREFIXES are defaults that the yml's ${env:…} and -e override, as with npm start.
-      const { AUTH_MODE, ALLOWED_PREFIXES, ...connection } = stack.env;
-      variables = { AUTH_MODE, ALLOWED_PREFIXES, ...fromYml, ...connection, ...dashE };
       io.stderr(
         `invoke: no COS_BUCKET set: using the local STS (${stack.sts.url}) and local COS (${stack.cos.origin}) ` +
           "over examples/bucket/, as npm start does\n",
       );
-    } else {
-      variables = { ...fromYml, ...dashE };
     }
 
     // The function reads exactly this: the environment, then the yml's variables and -e over it.

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../dev/local-stack";
 import { run } from "../../scripts/dev-server";
+import { capturedIo } from "../support/cli";
 import { startLocalStack } from "../support/dev-stack";
 
 const root = resolve(__dirname, "../..");
@@ -22,7 +23,8 @@ interface Started {
 
 /** `npm start` in-process on an ephemeral port; `env` is its whole environment. */
 async function start(env: Record<string, string> = {}): Promise<Started> {
-  let output = "";
+  // npm start prints console lines, never a URL's token: both streams go to the secret check.
+  const { output, io } = capturedIo({ recordStdout: true });
   let stack: LocalStack | undefined;
   const stop = new AbortController();
   let listening: (origin: string) => void = () => {};
@@ -33,12 +35,7 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
     [],
     { PORT: "0", ...env },
     {
-      stdout: (text) => {
-        output += text;
-      },
-      stderr: (text) => {
-        output += text;
-      },
+      ...io,
       startLocalStack: async (options) => {
         stack = await startLocalStack(options);
         return stack;
@@ -49,11 +46,11 @@ async function start(env: Record<string, string> = {}): Promise<Started> {
     },
   );
   const first = await Promise.race([origin, exited]);
-  if (typeof first === "number") throw new Error(`npm start exited ${first}:\n${output}`);
+  if (typeof first === "number") throw new Error(`npm start exited ${first}:\n${output.both}`);
   return {
     origin: first,
     stack,
-    output: () => output,
+    output: () => output.both,
     stop: () => {
       stop.abort();
       return exited;
@@ -73,7 +70,9 @@ describe("npm start in-process", () => {
       expect(started.output()).toMatch(/COS GET hello\.txt → 200/);
       expect(started.output()).toContain("try:");
       // Every sample the banner offers is served.
-      for (const path of started.output().match(/'?http:\/\/127\.0\.0\.1:\d+\/[^\s']+/g) ?? []) {
+      const samples = started.output().match(/'?http:\/\/127\.0\.0\.1:\d+\/[^\s']+/g) ?? [];
+      expect(samples.length).toBeGreaterThanOrEqual(4);
+      for (const path of samples) {
         const answer = await fetch(path.replace(/^'/, ""));
         expect(answer.status, path).toBe(200);
       }
@@ -83,6 +82,22 @@ describe("npm start in-process", () => {
     expect(started.output()).toMatch(/stopped\n$/);
     // The local stack stopped with it.
     await expect(fetch(started.stack?.cos.origin ?? "http://127.0.0.1:1")).rejects.toThrow();
+  });
+
+  it("keeps the local stack's connection when the environment holds real STS settings but no bucket", async () => {
+    const started = await start({
+      AUTH_MODE: "none",
+      STS_ENDPOINT: "sts.tencentcloudapi.com",
+      STS_SECRET_ID: "AKIDsomeoneREAL000000000000000001",
+      STS_SECRET_KEY: "someoneRealSecretKey000000000001",
+    });
+    try {
+      const response = await fetch(`${started.origin}/hello.txt`);
+      expect(response.status).toBe(200);
+      expect(started.stack?.sts.calls.at(-1)?.outcome).toBe("issued");
+    } finally {
+      await started.stop();
+    }
   });
 
   it("shows an error's code and message on the console line", async () => {
@@ -124,17 +139,13 @@ describe("npm start in-process", () => {
   });
 
   it("stops on a bad configuration: exit 1, every problem listed, no secret, nothing served", async () => {
-    let output = "";
+    const { output: streams, io } = capturedIo({ recordStdout: true });
     let stack: LocalStack | undefined;
-    const collect = (text: string) => {
-      output += text;
-    };
     const code = await run(
       [],
       { PORT: "0", AUTH_MODE: "bogus", URL_MAX_EXPIRES_SECONDS: "0" },
       {
-        stdout: collect,
-        stderr: collect,
+        ...io,
         startLocalStack: async (options) => {
           stack = await startLocalStack(options);
           return stack;
@@ -143,6 +154,7 @@ describe("npm start in-process", () => {
       },
     );
     expect(code).toBe(1);
+    const output = streams.both;
     expect(output).toMatch(
       /configuration has 2 problems; not starting:\n {2}- URL_MAX_EXPIRES_SECONDS.*\n {2}- .*AUTH_MODE/,
     );
