@@ -8,7 +8,7 @@ import { EXP_PATTERN, type LinkOptions, linkPath, linkQuery } from "../src/auth/
 import { parseAuthSettings } from "../src/auth/settings";
 import type { Env } from "../src/env";
 import { validateKey } from "../src/key";
-import { EXPIRES_CEILING, parseOptions } from "../src/options";
+import { EXPIRES_CEILING, parseOptions, TRAFFIC_LIMIT_MAX, TRAFFIC_LIMIT_MIN } from "../src/options";
 import { type ClockIo, Refusal, refused, runAsMain, ttlOption } from "./cli";
 
 const SHORT_USAGE =
@@ -25,7 +25,7 @@ Prints a signed permalink to the function for <key> (AUTH_MODE=link). Only the l
   --filename <name>         download name
   --disposition <d>         attachment or inline
   --version-id <id>         a COS object version
-  --traffic-limit <bit/s>   819200 to 838860800
+  --traffic-limit <bit/s>   ${TRAFFIC_LIMIT_MIN} to ${TRAFFIC_LIMIT_MAX}
   --expires <seconds>       lifetime of the COS URL each use gets (1 to ${EXPIRES_CEILING}), signed into the link
   --base-url <url>          print a full URL (put a gateway's path prefix here); else the path and query only
   -h, --help                this text
@@ -34,9 +34,15 @@ LINK_SECRET (at least 32 bytes, as the function requires) is read from the envir
 `;
 
 /**
- * The COS URL lifetime in one spelling per value (`600`, never `0600`), so one lifetime always gives one link.
- * Above the function's own ceiling every click would be refused.
+ * A number option in one spelling per value (`600`, never `0600` or `+600`), so one value always gives one link:
+ * the link signs the option as written. The range is the function's own (parseOptions, below).
  */
+function oneSpelling(flag: string, raw: string): string {
+  if (!/^[1-9]\d*$/.test(raw)) throw new Refusal(`${flag} ${JSON.stringify(raw)} must be written as a whole number`);
+  return raw;
+}
+
+/** The COS URL lifetime; above the function's own ceiling every click would be refused. */
 function expiresSeconds(raw: string): string {
   if (!/^[1-9]\d{0,11}$/.test(raw) || Number(raw) > EXPIRES_CEILING) {
     throw new Refusal(
@@ -119,7 +125,8 @@ function signLinkFor(argv: readonly string[], env: Env, io: ClockIo): number {
   if (values.filename !== undefined) options.filename = values.filename;
   if (values.disposition !== undefined) options.disposition = values.disposition;
   if (values["version-id"] !== undefined) options.versionId = values["version-id"];
-  if (values["traffic-limit"] !== undefined) options.trafficLimit = values["traffic-limit"];
+  if (values["traffic-limit"] !== undefined)
+    options.trafficLimit = oneSpelling("--traffic-limit", values["traffic-limit"]);
   if (values.expires !== undefined) options.expires = expiresSeconds(values.expires);
   const secret = linkSecret(env);
   // The function's own key and option rules, then signLink's own checks: a link it would refuse is not printed.

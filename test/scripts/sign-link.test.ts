@@ -128,6 +128,10 @@ describe("npm run sign-link", () => {
     [["a//b.txt", "--ttl", "1d"], "segment"],
     [["a.txt", "--ttl", "1d", "--disposition", "Inline"], "disposition"],
     [["a.txt", "--ttl", "1d", "--traffic-limit", "5"], "trafficLimit"],
+    [
+      ["a.txt", "--ttl", "1d", "--traffic-limit", "0819200"],
+      '--traffic-limit "0819200" must be written as a whole number',
+    ],
   ])("refuses %j, naming the problem (%s), with the usage line and no LINK_SECRET noise", (args, problem) => {
     const { code, stdout, stderr } = signLink(args);
     expect(code).toBe(2);
