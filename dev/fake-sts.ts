@@ -2,7 +2,7 @@
  * A fake Tencent STS on a real loopback socket, for tests, the local dev server and the COS emulator. The official
  * SDK talks to it unmodified (endpoint "127.0.0.1:PORT", protocol "http://"); it checks every request's
  * TC3-HMAC-SHA256 signature and session token against its configured keys, answers in Tencent's envelope (errors
- * with HTTP 200, as Tencent does), records every call, mints unique credentials, and can be told to misbehave.
+ * with HTTP 200, as Tencent does), records its calls (the newest 10,000), mints unique credentials, and can be told to misbehave.
  *
  * It is a development tool (npm start, npm run invoke, bench, tests), never part of the function.
  *
@@ -17,15 +17,17 @@ import { createTokenBucket } from "./token-bucket";
 
 export interface FakeStsOptions {
   keys: Array<{ secretId: string; secretKey: string; token?: string }>;
-  /** Lifetime of every credential minted, whatever DurationSeconds asked (that is recorded); default 1800. */
-  lifetimeSeconds?: number;
+  /**
+   * Lifetime of every credential minted: a fixed number of seconds whatever DurationSeconds asked (that is
+   * recorded), default 1800; or "asRequested", as real STS does (DurationSeconds, else the action's documented
+   * default: 7200 for AssumeRole, 1800 for GetFederationToken).
+   */
+  lifetimeSeconds?: number | "asRequested";
   /** Clock for ExpiredTime, ms. The request-timestamp check always uses the real clock, as the SDK signs with it. */
   now?: () => number;
   /** Told every secret the fake holds or mints (caller keys, temporary keys, tokens): the tests' hygiene check
    * registers them, so a leak of any of them into the function's output fails the suite. */
   onSecret?: (...values: ReadonlyArray<string | undefined>) => void;
-  /** The newest this many calls are kept in `calls` (default 10,000), so a long-running dev server stays small. */
-  maxRecordedCalls?: number;
   /** STS's rate limit: past it a call is answered RequestLimitExceeded (see token-bucket.ts). Default: none.
    * `now` (ms) defaults to the real clock, not to `now` above, which tests move by hours. */
   rateLimit?: { ratePerSecond: number; burst?: number; now?: () => number };
@@ -75,11 +77,11 @@ export type FaultKind =
 export interface FakeSts {
   readonly endpoint: string /* "127.0.0.1:PORT" */;
   readonly url: string /* "http://127.0.0.1:PORT" */;
-  /** Every request that reached the fake, in order, including rejected and faulted ones. */
+  /** The requests that reached the fake, in order, rejected and faulted ones included: the newest MAX_CALLS. */
   readonly calls: RecordedCall[];
   /** The next `times` requests (default 1) get this fault, after those already queued. */
   fail(kind: FaultKind, times?: number): void;
-  setLifetime(seconds: number): void;
+  setLifetime(seconds: number | "asRequested"): void;
   /** Delay every answer by this many ms (default 0). */
   setDelay(ms: number): void;
   lookupToken(token: string): IssuedCredential | undefined;
@@ -89,6 +91,8 @@ export interface FakeSts {
 }
 
 const VERSION = "2018-08-13";
+/** Calls kept in `calls`, so a long-running dev server stays small; far more than any test makes. */
+const MAX_CALLS = 10_000;
 /** Credentials the fake remembers for lookupToken; far more than any test or dev session mints. */
 const MAX_ISSUED = 100_000;
 const MAX_SKEW_SECONDS = 300;
@@ -184,7 +188,6 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     limit === undefined
       ? undefined
       : createTokenBucket({ ratePerSecond: limit.ratePerSecond, burst: limit.burst, now: limit.now ?? Date.now });
-  const maxRecordedCalls = options.maxRecordedCalls ?? 10_000;
   onSecret(...options.keys.flatMap((key) => [key.secretKey, key.token]));
   const initialLifetime = options.lifetimeSeconds ?? 1800;
   let lifetimeSeconds = initialLifetime;
@@ -303,7 +306,7 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
     if (typeof params.Name === "string") call.name = params.Name;
     if (token !== undefined) call.token = token;
     calls.push(call);
-    if (calls.length > maxRecordedCalls) calls.splice(0, calls.length - maxRecordedCalls);
+    if (calls.length > MAX_CALLS) calls.splice(0, calls.length - MAX_CALLS);
 
     const fault = faults.shift();
     if (fault !== undefined) {
@@ -330,7 +333,10 @@ export async function startFakeSts(options: FakeStsOptions): Promise<FakeSts> {
         throw new Rejection("InvalidParameter", "Content-Type must be application/json");
       }
       validateParams(action, params, policy, token);
-      const credential = mint(action, policy, Math.floor(now() / 1000) + lifetimeSeconds);
+      const requested = typeof params.DurationSeconds === "number" ? params.DurationSeconds : undefined;
+      const lifetime =
+        lifetimeSeconds === "asRequested" ? (requested ?? (action === "AssumeRole" ? 7200 : 1800)) : lifetimeSeconds;
+      const credential = mint(action, policy, Math.floor(now() / 1000) + lifetime);
       issued.set(credential.token, credential);
       // Bounded like `calls`: the oldest credential is forgotten first (its token then reads as unknown).
       if (issued.size > MAX_ISSUED) issued.delete(issued.keys().next().value as string);

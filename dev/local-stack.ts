@@ -34,8 +34,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const secretKey = randomBytes(24).toString("base64url");
   const sts = await startFakeSts({
     keys: [{ secretId, secretKey }],
-    // What real STS gives for the function's default STS_DURATION_SECONDS, so the cache behaves locally as deployed.
-    lifetimeSeconds: 7200,
+    // As real STS: the STS_DURATION_SECONDS the function asks for, so the cache behaves locally as deployed.
+    lifetimeSeconds: "asRequested",
     ...(options.onSecret === undefined ? {} : { onSecret: options.onSecret }),
   });
   const cos = await startLocalCos({

@@ -54,3 +54,27 @@ describe("createStsCaller: loading the SDK", () => {
     expect(fake.calls).toHaveLength(1);
   });
 });
+
+describe("the dev stack's STS, as real STS, mints for the DurationSeconds asked", () => {
+  it.each([900, 7200])("STS_DURATION_SECONDS=%i gives a key that lives that long", async (duration) => {
+    const asRequested = await startFakeSts({ keys: [KEY], lifetimeSeconds: "asRequested" });
+    try {
+      const parsed = parseStsSettings({
+        COS_REGION: "ap-guangzhou",
+        STS_ENDPOINT: asRequested.url,
+        STS_SECRET_ID: KEY.secretId,
+        STS_SECRET_KEY: KEY.secretKey,
+        STS_ROLE_ARN: "qcs::cam::uin/100000000001:roleName/cos-presign-download",
+        STS_DURATION_SECONDS: String(duration),
+      });
+      if (parsed.settings === undefined) throw new Error(parsed.problems.join("; "));
+      const caller = createStsCaller(parsed.settings, { env: {}, now: Date.now, random: Math.random });
+      const before = Math.floor(Date.now() / 1000);
+      const credential = await caller.issue(POLICY);
+      expect(credential.expiresAt - before).toBeGreaterThanOrEqual(duration);
+      expect(credential.expiresAt - before).toBeLessThanOrEqual(duration + 2);
+    } finally {
+      await asRequested.close();
+    }
+  });
+});
