@@ -33,12 +33,14 @@ interface Request {
 function parse(argv: readonly string[]): Request | "help" {
   const request: { ttlSeconds?: number; subject?: string; prefixes?: string[] } = {};
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] ?? "";
-    if (flag === "-h" || flag === "--help") return "help";
-    const value = argv[i + 1];
+    const arg = argv[i] ?? "";
+    if (arg === "-h" || arg === "--help") return "help";
+    // --flag value, or --flag=value; a value that looks like the next option means this one was left empty.
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = equals === -1 ? arg : arg.slice(0, equals);
     if (!["--ttl", "--sub", "--prefixes"].includes(flag)) throw new Refusal(`unknown option ${JSON.stringify(flag)}`);
-    if (value === undefined) throw new Refusal(`${flag} needs a value`);
-    i++;
+    const value = equals === -1 ? argv[++i] : arg.slice(equals + 1);
+    if (value === undefined || value.startsWith("--")) throw new Refusal(`${flag} needs a value`);
     if (flag === "--ttl") {
       request.ttlSeconds = ttlOption(value);
     } else if (flag === "--sub") {

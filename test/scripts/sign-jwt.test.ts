@@ -65,6 +65,12 @@ describe("npm run sign-jwt", () => {
     expect(late.message).toBe("token expired");
   });
 
+  it("takes --flag=value as well", async () => {
+    const { code, stdout } = await signJwt(["--ttl=15m", "--sub=bob"]);
+    expect(code).toBe(0);
+    expect(decodeJwt(stdout.trim())).toMatchObject({ sub: "bob", exp: NOW_S + 900 });
+  });
+
   it("leaves out the claims it was not given", async () => {
     const { code, stdout } = await signJwt(["--ttl", "15m"]);
     expect(code).toBe(0);
@@ -87,6 +93,7 @@ describe("npm run sign-jwt", () => {
     [["--ttl", "0"], '--ttl "0" is not a duration'],
     [["--ttl", "999999999w"], '--ttl "999999999w" is longer than 10 years'],
     [["--ttl"], "--ttl needs a value"],
+    [["--sub", "--ttl", "1h"], "--sub needs a value"],
     [["--ttl", "1h", "--bogus", "x"], 'unknown option "--bogus"'],
     [["--ttl", "1h", "--prefixes", " , "], "--prefixes names no prefix"],
     [["--ttl", "1h", "--sub", " "], "--sub is empty"],
