@@ -5,7 +5,8 @@
  */
 
 export interface CliIo {
-  /** What the command produces (a link, a token, a result), and nothing else, so it can be piped. */
+  /** What the command produces (a link, a token, a result), so it can be piped; invoke's also carries the
+   * function's own log line first, as `scf invoke local` shows it. */
   readonly stdout: (text: string) => void;
   /** Notes, problems and usage. */
   readonly stderr: (text: string) => void;

@@ -21,6 +21,7 @@ import { type CliIo, problemReport, runAsMain } from "./cli";
 import { readDotenv } from "./dotenv";
 
 const USAGE = `usage: npm run invoke -- (-p <event.json> | -d '<json>') [-e K=V]... [--download] [-c serverless.yml] [--context '<json>']
+stdout: the function's log line, then its result (as scf invoke local prints them); notes go to stderr.
   -p, --path <file>     the event, from a file (events/ holds one of each kind)
   -d, --data <json>     the event, inline
   -e, --env K=V         a function setting, over serverless.yml's (repeatable)
@@ -40,12 +41,26 @@ interface Args {
   readonly data?: string;
   readonly env: readonly string[];
   readonly config: string;
-  readonly context?: string;
+  /** --context, parsed with the rest of the command line so a mistake in it is a usage error. */
+  readonly context?: object;
   readonly download: boolean;
   readonly help: boolean;
 }
 
 class UsageError extends Error {}
+
+function contextObject(raw: string): object {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new UsageError(`--context is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new UsageError("--context must be a JSON object of SCF context fields");
+  }
+  return value;
+}
 
 function parseArgs(argv: readonly string[]): Args {
   const args: { -readonly [K in keyof Args]: Args[K] } = {
@@ -73,7 +88,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "-d" || flag === "--data") args.data = value;
     else if (flag === "-e" || flag === "--env") env.push(value);
     else if (flag === "-c" || flag === "--config") args.config = value;
-    else args.context = value;
+    else args.context = contextObject(value);
     i++;
   }
   if (args.eventPath !== undefined && args.data !== undefined) throw new UsageError("give -p or -d, not both");
@@ -269,7 +284,7 @@ export async function run(argv: readonly string[], env: Env, io: InvokeIo): Prom
       tencentcloud_appid: "",
       tencentcloud_uin: "",
       environment: JSON.stringify(variables),
-      ...(args.context === undefined ? {} : (JSON.parse(args.context) as object)),
+      ...args.context,
     };
     const result = await withProcessEnv(functionEnv, () => handler(event, context));
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);

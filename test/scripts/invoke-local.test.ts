@@ -8,7 +8,7 @@ import type { LocalStack } from "../../dev/local-stack";
 import { run } from "../../scripts/invoke-local";
 import { capturedIo } from "../support/cli";
 import { startLocalStack } from "../support/dev-stack";
-import { BUCKET, CALLER, REGION, ROLE_ARN, useFakeSts } from "../support/function";
+import { BUCKET, baseEnv, CALLER, REGION, ROLE_ARN, useFakeSts } from "../support/function";
 
 const root = resolve(__dirname, "../..");
 const sampleSize = (key: string) => statSync(resolve(root, "examples/bucket", key)).size;
@@ -133,18 +133,14 @@ describe("npm run invoke with another serverless.yml (-c) and its .env", () => {
 });
 
 describe("npm run invoke with COS_BUCKET set: real STS", () => {
-  const realEnv = () => ({
-    COS_BUCKET: BUCKET,
-    COS_REGION: REGION,
-    STS_SECRET_ID: CALLER.secretId,
-    STS_SECRET_KEY: CALLER.secretKey,
-    STS_ROLE_ARN: ROLE_ARN,
-    ALLOWED_PREFIXES: "public/",
-    AUTH_MODE: "none",
-  });
+  /** A real configuration, with no STS_ENDPOINT: each test says which STS it means. */
+  const realEnv = (): Record<string, string> => {
+    const { STS_ENDPOINT: _, ...real } = baseEnv(sts);
+    return { ...real, ALLOWED_PREFIXES: "public/" } as Record<string, string>;
+  };
 
   it("says so, and calls the STS_ENDPOINT of the environment", async () => {
-    const { code, stderr, result, stacks } = await invoke(["-p", "events/function-url-get.json"], {
+    const { code, stdout, stderr, result, stacks } = await invoke(["-p", "events/function-url-get.json"], {
       ...realEnv(),
       STS_ENDPOINT: sts.url,
     });
@@ -153,7 +149,7 @@ describe("npm run invoke with COS_BUCKET set: real STS", () => {
     expect(stderr).toContain(`COS_BUCKET is set: the function calls real STS at ${sts.url}`);
     expect(new URL(result.headers.location).host).toBe(`${BUCKET}.cos.${REGION}.myqcloud.com`);
     expect(sts.calls.at(-1)).toMatchObject({ action: "AssumeRole", roleArn: ROLE_ARN });
-    for (const output of [stderr]) expect(output).not.toContain(CALLER.secretKey);
+    for (const output of [stdout, stderr]) expect(output).not.toContain(CALLER.secretKey);
   });
 
   it("names the public STS host when nothing else is set (checked without calling it: the config is bad)", async () => {
@@ -168,7 +164,16 @@ describe("npm run invoke: usage", () => {
     const help = await invoke(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("usage: npm run invoke");
-    for (const argv of [[], ["--bogus"], ["-p"], ["-d", "{"], ["-d", "{}", "-e", "NOEQUALS"], ["-p", "nope.json"]]) {
+    for (const argv of [
+      [],
+      ["--bogus"],
+      ["-p"],
+      ["-d", "{"],
+      ["-d", "{}", "-e", "NOEQUALS"],
+      ["-p", "nope.json"],
+      ["-d", "{}", "--context", "{bad"],
+      ["-d", "{}", "--context", "[1]"],
+    ]) {
       const { code, stdout, stderr } = await invoke(argv);
       expect(code, argv.join(" ")).toBe(2);
       expect(stdout).toBe("");
