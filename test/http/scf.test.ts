@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { LINK_SECRET } from "../auth/support";
 import { oracleSignature } from "../support/cos-oracle";
 import {
   BUCKET,
@@ -138,6 +139,15 @@ describe("GET through a Function URL event", () => {
       expect(logs[0]).toMatchObject({ code: "InvalidParameter", status: 400 });
     }
     expect(sts.calls).toHaveLength(callsBefore);
+  });
+
+  it("refuses a near-miss before anything else is checked: a bad key and missing credentials still hear about it", async () => {
+    const { handler } = functionHandler({ ...baseEnv(sts), AUTH_MODE: "link", LINK_SECRET });
+    const answer = (await handler(functionUrlEvent("/a//b", { fileName: "x" }))) as ScfAnswer;
+    expect(JSON.parse(answer.body).error).toEqual({
+      code: "InvalidParameter",
+      message: 'unknown parameter "fileName": did you mean "filename"?',
+    });
   });
 
   it("clamps expires to URL_MAX_EXPIRES_SECONDS", async () => {
