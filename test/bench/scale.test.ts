@@ -181,6 +181,11 @@ describe("a load point through the real handler", () => {
     expect(result.stsCallsPerSecond).toBeCloseTo((result.requests * (1 - result.hitRate)) / tiny.measureSeconds, -1);
   });
 
+  it("gives the same figures every run, as docs/performance.md says (virtual time, seeded arrivals)", async () => {
+    const point = { ...tiny, keys: 500, rate: 200 };
+    expect(await simulate(point)).toEqual(await simulate(point));
+  });
+
   it("over the limit: STS refuses calls and the function answers 503", async () => {
     const result = await simulate(
       { ...tiny, keys: 5000, rate: 100 },
